@@ -22,7 +22,8 @@ public class ClawgateException extends RuntimeException {
   private final boolean retryable;
   private final @Nullable Long retryAfterMs;
 
-  private ClawgateException(
+  /** For subclasses that carry more (such as an error received from a peer). */
+  protected ClawgateException(
       ErrorCode code,
       DetailCode detail,
       String message,
@@ -74,8 +75,9 @@ public class ClawgateException extends RuntimeException {
   /** The wire form of this error. */
   public ErrorShape toErrorShape() {
     ObjectNode node = Json.mapper().createObjectNode();
-    node.put("code", detail.name());
     node.setAll(Json.mapper().<ObjectNode>valueToTree(details));
+    // The precise cause always wins over a detail that happens to be named "code".
+    node.put("code", detail.name());
     return new ErrorShape(
         code.name(),
         getMessage(),

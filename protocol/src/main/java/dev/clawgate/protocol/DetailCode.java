@@ -48,6 +48,9 @@ public enum DetailCode {
   SCOPE_OUTSIDE_BASELINE,
   APPROVER_MISSING_SCOPE,
 
+  // Configuration.
+  INVALID_CONFIG,
+
   // Server state.
   SHUTTING_DOWN,
   STORE_UNAVAILABLE,

@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -21,6 +22,7 @@ public final class Frames {
   /** Longest accepted method or event name. */
   public static final int MAX_NAME_LENGTH = 128;
 
+  private static final int MAX_ERROR_MESSAGE_LENGTH = 64 * 1024;
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
   private static final Set<String> REQUEST_KEYS = Set.of("type", "id", "method", "params");
   private static final Set<String> RESPONSE_KEYS = Set.of("type", "id", "ok", "payload", "error");
@@ -37,7 +39,7 @@ public final class Frames {
     try {
       root = Json.mapper().readTree(text);
     } catch (JacksonException e) {
-      throw malformed("frame is not valid JSON (" + firstLine(e.getOriginalMessage()) + ")");
+      throw malformed(describe(e));
     }
     if (root == null || !root.isObject()) {
       throw malformed("frame must be a JSON object");
@@ -84,10 +86,29 @@ public final class Frames {
         fields.optObject("details").map(d -> (ObjectNode) d.node().deepCopy());
     return new ErrorShape(
         fields.string("code", MAX_NAME_LENGTH),
-        fields.optString("message", 64 * 1024).orElse(""),
+        message(fields),
         details,
         fields.optBoolean("retryable"),
         fields.optInteger("retryAfterMs", 0, Long.MAX_VALUE));
+  }
+
+  /**
+   * {@code error.message}: any string, empty included, so that an error parsed without a message
+   * (and written back with {@code "message":""}) parses again.
+   */
+  private static String message(Fields fields) {
+    JsonNode message = fields.node().get("message");
+    if (message == null || message.isNull()) {
+      return "";
+    }
+    if (!message.isString()) {
+      throw malformed(fields.path("message") + ": must be a string");
+    }
+    if (message.stringValue().length() > MAX_ERROR_MESSAGE_LENGTH) {
+      throw malformed(
+          fields.path("message") + ": longer than " + MAX_ERROR_MESSAGE_LENGTH + " characters");
+    }
+    return message.stringValue();
   }
 
   private static EventFrame event(Fields fields) {
@@ -159,6 +180,32 @@ public final class Frames {
   public static ClawgateException malformed(String message) {
     return ClawgateException.of(ErrorCode.INVALID_REQUEST, DetailCode.MALFORMED_FRAME, message)
         .build();
+  }
+
+  /**
+   * Says what is wrong with unparsable text without Jackson's internals: its messages may name Java
+   * classes and features (trailing tokens, nesting limits, source locations), which a client must
+   * never read.
+   */
+  private static String describe(JacksonException e) {
+    String original = e.getOriginalMessage();
+    if (e instanceof StreamConstraintsException) {
+      return original.contains("nesting depth")
+          ? "frame is nested deeper than " + Json.MAX_NESTING_DEPTH + " levels"
+          : "frame exceeds a size limit of the JSON parser";
+    }
+    if (original.startsWith("Trailing token")) {
+      return "frame has data after the JSON value";
+    }
+    String line = firstLine(original);
+    int location = line.indexOf(" (start marker at");
+    if (location >= 0) {
+      line = line.substring(0, location);
+    }
+    if (line.contains("`") || line.contains("[Source")) {
+      return "frame is not valid JSON";
+    }
+    return "frame is not valid JSON (" + line + ")";
   }
 
   private static String firstLine(String message) {

@@ -97,14 +97,33 @@ public final class DeviceAuthPayload {
         nonce);
   }
 
-  /** Trim and ASCII-lowercase, as the v3 payload requires (only A-Z change; no locale rules). */
+  /**
+   * Trim and ASCII-lowercase, as the v3 payload requires (only A-Z change; no locale rules). The
+   * trim is JavaScript's {@code String.prototype.trim}, which the reference uses; it differs from
+   * {@link String#strip()} (it removes U+00A0, U+2007, U+202F and U+FEFF, keeps U+001C..U+001F).
+   */
   public static String normalizeMetadata(String value) {
-    String trimmed = value.strip();
-    StringBuilder out = new StringBuilder(trimmed.length());
-    for (int i = 0; i < trimmed.length(); i++) {
-      char c = trimmed.charAt(i);
+    int start = 0;
+    int end = value.length();
+    while (start < end && isJsWhitespace(value.charAt(start))) {
+      start++;
+    }
+    while (end > start && isJsWhitespace(value.charAt(end - 1))) {
+      end--;
+    }
+    StringBuilder out = new StringBuilder(end - start);
+    for (int i = start; i < end; i++) {
+      char c = value.charAt(i);
       out.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
     }
     return out.toString();
+  }
+
+  /** ECMAScript WhiteSpace and LineTerminator: what {@code trim()} removes. */
+  private static boolean isJsWhitespace(char c) {
+    return switch (c) {
+      case '\t', '\n', '\u000B', '\f', '\r', '\u2028', '\u2029', '\uFEFF' -> true;
+      default -> Character.getType(c) == Character.SPACE_SEPARATOR;
+    };
   }
 }

@@ -1,0 +1,440 @@
+package dev.clawgate.core.config;
+
+import dev.clawgate.core.config.GatewayConfig.AuthConfig;
+import dev.clawgate.core.config.GatewayConfig.AuthMode;
+import dev.clawgate.core.config.GatewayConfig.Bind;
+import dev.clawgate.core.config.GatewayConfig.PairingConfig;
+import dev.clawgate.core.config.GatewayConfig.RateLimit;
+import dev.clawgate.core.config.GatewayConfig.RemoteConfig;
+import dev.clawgate.protocol.ClawgateException;
+import dev.clawgate.protocol.DetailCode;
+import dev.clawgate.protocol.ErrorCode;
+import dev.clawgate.protocol.Fields;
+import dev.clawgate.protocol.Json;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Builds the effective {@link GatewayConfig}: {@code clawgate.json} in the state dir (JSON5-style
+ * comments, trailing commas and unquoted keys accepted), then {@code CLAWGATE_*} environment
+ * variables, then command-line flags, each overriding the one before. Unknown keys and bad values
+ * are errors that name the file and the key; nothing is guessed.
+ */
+public final class ConfigLoader {
+  private static final Set<String> ROOT_KEYS = Set.of("gateway", "channels", "$schema");
+  private static final Set<String> GATEWAY_KEYS =
+      Set.of(
+          "port",
+          "bind",
+          "customBindHost",
+          "auth",
+          "remote",
+          "pairing",
+          "publicUrl",
+          "trustedProxies",
+          "mode");
+  private static final Set<String> AUTH_KEYS = Set.of("mode", "token", "password", "rateLimit");
+  private static final Set<String> RATE_KEYS =
+      Set.of("maxAttempts", "windowMs", "lockoutMs", "exemptLoopback");
+  private static final Set<String> REMOTE_KEYS = Set.of("url", "token", "password");
+  private static final Set<String> PAIRING_KEYS =
+      Set.of(
+          "autoApproveLocal",
+          "pendingTtlMs",
+          "maxPending",
+          "maxPendingPerAddress",
+          "resolvedRetentionMs");
+
+  private ConfigLoader() {}
+
+  /**
+   * Command-line overrides; each wins over the file and the environment.
+   *
+   * @param stateDir {@code --state-dir}
+   * @param port {@code --port}
+   * @param bind {@code --bind}
+   * @param customHost {@code --host} (with bind custom)
+   * @param authMode {@code --auth}
+   * @param token {@code --token} / {@code --token-file}
+   * @param password {@code --password} / {@code --password-file}
+   */
+  public record Overrides(
+      Optional<Path> stateDir,
+      Optional<Integer> port,
+      Optional<Bind> bind,
+      Optional<String> customHost,
+      Optional<AuthMode> authMode,
+      Optional<String> token,
+      Optional<String> password) {
+    public static Overrides none() {
+      return new Overrides(
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty());
+    }
+
+    @Override
+    public String toString() {
+      return "Overrides[stateDir=" + stateDir + ", port=" + port + ", bind=" + bind + "]";
+    }
+  }
+
+  /**
+   * The loaded configuration.
+   *
+   * @param config the effective configuration
+   * @param generatedToken a token generated (and saved) by this load, to be shown once
+   */
+  public record Loaded(GatewayConfig config, Optional<String> generatedToken) {
+    @Override
+    public String toString() {
+      return "Loaded[" + config + (generatedToken.isPresent() ? ", generated token" : "") + "]";
+    }
+  }
+
+  /** {@code --state-dir}, else {@code CLAWGATE_STATE_DIR}, else {@code ~/.clawgate}. */
+  public static Path stateDir(Optional<Path> flag, Map<String, String> env) {
+    if (flag.isPresent()) {
+      return flag.get().toAbsolutePath().normalize();
+    }
+    String fromEnv = env.get("CLAWGATE_STATE_DIR");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return Path.of(fromEnv).toAbsolutePath().normalize();
+    }
+    return Path.of(System.getProperty("user.home"), ".clawgate");
+  }
+
+  /** Loads the configuration without changing anything on disk. */
+  public static Loaded load(Overrides flags, Map<String, String> env) {
+    Path stateDir = stateDir(flags.stateDir(), env);
+    Path file = stateDir.resolve(GatewayConfig.FILE_NAME);
+    JsonNode root = ConfigFile.read(file);
+    try {
+      return new Loaded(build(stateDir, root, flags, env), Optional.empty());
+    } catch (ClawgateException e) {
+      if (e.detail() == DetailCode.INVALID_CONFIG) {
+        throw e;
+      }
+      throw invalid(file, e.getMessage());
+    }
+  }
+
+  /**
+   * Loads the configuration for running a gateway: when token auth has no token anywhere, one is
+   * generated, saved to {@code clawgate.json} (mode 0600) and returned to be printed once.
+   */
+  public static Loaded loadForGateway(Overrides flags, Map<String, String> env) {
+    Loaded loaded = load(flags, env);
+    GatewayConfig config = loaded.config();
+    if (config.auth().mode() != AuthMode.TOKEN || config.auth().token().isPresent()) {
+      return loaded;
+    }
+    String token = dev.clawgate.core.pairing.Secrets.newToken();
+    Path file = config.stateDir().resolve(GatewayConfig.FILE_NAME);
+    ConfigFile.setGatewayToken(file, token);
+    AuthConfig auth =
+        new AuthConfig(
+            AuthMode.TOKEN,
+            Optional.of(token),
+            Optional.empty(),
+            "generated (saved to " + file + ")",
+            config.auth().rateLimit());
+    return new Loaded(
+        new GatewayConfig(
+            config.stateDir(),
+            config.port(),
+            config.bind(),
+            config.customHost(),
+            auth,
+            config.remote(),
+            config.pairing(),
+            config.publicUrl(),
+            config.trustedProxies()),
+        Optional.of(token));
+  }
+
+  private static GatewayConfig build(
+      Path stateDir, JsonNode root, Overrides flags, Map<String, String> env) {
+    Fields top = Fields.object(root, "").allowOnly(ROOT_KEYS);
+    Fields gateway =
+        top.optObject("gateway")
+            .orElseGet(() -> Fields.object(Json.mapper().createObjectNode(), "gateway"))
+            .allowOnly(GATEWAY_KEYS);
+    Fields authNode = optionalObject(gateway, "auth").allowOnly(AUTH_KEYS);
+    Fields remoteNode = optionalObject(gateway, "remote").allowOnly(REMOTE_KEYS);
+    Fields pairingNode = optionalObject(gateway, "pairing").allowOnly(PAIRING_KEYS);
+
+    int port =
+        flags
+            .port()
+            .or(() -> envInt(env, "CLAWGATE_GATEWAY_PORT"))
+            .orElseGet(() -> intValue(gateway, "port", 0, 65535, GatewayConfig.DEFAULT_PORT));
+    if (port < 0 || port > 65535) {
+      throw ClawgateException.invalidParams("gateway.port", "must be between 0 and 65535");
+    }
+    Bind bind =
+        flags
+            .bind()
+            .orElseGet(() ->
+                gateway.optString("bind", 16).map(ConfigLoader::parseBind).orElse(Bind.LOOPBACK));
+    Optional<String> customHost =
+        flags.customHost().or(() -> gateway.optString("customBindHost", 255));
+    if (bind == Bind.CUSTOM && customHost.isEmpty()) {
+      throw ClawgateException.invalidParams(
+          "gateway.customBindHost", "required when gateway.bind is \"custom\"");
+    }
+
+    Optional<String> token =
+        flags
+            .token()
+            .or(() -> env(env, "CLAWGATE_GATEWAY_TOKEN"))
+            .or(() -> authNode.optString("token", 1024));
+    String tokenSource =
+        flags.token().isPresent()
+            ? "flag --token"
+            : env(env, "CLAWGATE_GATEWAY_TOKEN").isPresent()
+                ? "env CLAWGATE_GATEWAY_TOKEN"
+                : "config gateway.auth.token";
+    Optional<String> password =
+        flags
+            .password()
+            .or(() -> env(env, "CLAWGATE_GATEWAY_PASSWORD"))
+            .or(() -> authNode.optString("password", 1024));
+    Optional<AuthMode> explicitMode =
+        flags.authMode().or(() -> authNode.optString("mode", 16).map(ConfigLoader::parseMode));
+    if (explicitMode.isEmpty() && token.isPresent() && password.isPresent()) {
+      throw ClawgateException.invalidParams(
+          "gateway.auth.mode",
+          "both a token and a password are configured; set gateway.auth.mode to \"token\" or"
+              + " \"password\"");
+    }
+    AuthMode mode = explicitMode.orElse(password.isPresent() ? AuthMode.PASSWORD : AuthMode.TOKEN);
+    if (mode == AuthMode.PASSWORD && password.isEmpty()) {
+      throw ClawgateException.invalidParams(
+          "gateway.auth.password",
+          "required with gateway.auth.mode \"password\" (or set CLAWGATE_GATEWAY_PASSWORD)");
+    }
+    RateLimit defaults = RateLimit.defaults();
+    Fields rate = optionalObject(authNode, "rateLimit").allowOnly(RATE_KEYS);
+    RateLimit rateLimit =
+        new RateLimit(
+            intValue(rate, "maxAttempts", 1, 1_000_000, defaults.maxAttempts()),
+            millis(rate, "windowMs", defaults.window()),
+            millis(rate, "lockoutMs", defaults.lockout()),
+            rate.optBoolean("exemptLoopback").orElse(defaults.exemptLoopback()));
+    AuthConfig auth = new AuthConfig(mode, token, password, tokenSource, rateLimit);
+
+    PairingConfig pd = PairingConfig.defaults();
+    PairingConfig pairing =
+        new PairingConfig(
+            pairingNode.optBoolean("autoApproveLocal").orElse(pd.autoApproveLocal()),
+            millis(pairingNode, "pendingTtlMs", pd.pendingTtl()),
+            intValue(pairingNode, "maxPending", 1, 100_000, pd.maxPending()),
+            intValue(pairingNode, "maxPendingPerAddress", 1, 100_000, pd.maxPendingPerAddress()),
+            millis(pairingNode, "resolvedRetentionMs", pd.resolvedRetention()));
+    if (pairing.resolvedRetention().compareTo(Duration.ofHours(24)) < 0) {
+      throw ClawgateException.invalidParams(
+          "gateway.pairing.resolvedRetentionMs", "must be at least 24 hours (86400000)");
+    }
+
+    RemoteConfig remote =
+        new RemoteConfig(
+            remoteNode.optString("url", 2048),
+            remoteNode.optString("token", 1024),
+            remoteNode.optString("password", 1024));
+    GatewayConfig config =
+        new GatewayConfig(
+            stateDir,
+            port,
+            bind,
+            customHost,
+            auth,
+            remote,
+            pairing,
+            gateway.optString("publicUrl", 2048),
+            gateway.stringList("trustedProxies", 64, 255));
+    if (mode == AuthMode.NONE && !isLoopback(config.bindHost())) {
+      throw ClawgateException.invalidParams(
+          "gateway.auth.mode",
+          "\"none\" is only allowed on a loopback bind; this gateway would listen on "
+              + config.bindHost()
+              + ". Set gateway.auth.mode to \"token\" (a token is generated on first run) or bind"
+              + " to loopback");
+    }
+    return config;
+  }
+
+  private static Fields optionalObject(Fields parent, String name) {
+    return parent
+        .optObject(name)
+        .orElseGet(() -> Fields.object(Json.mapper().createObjectNode(), parent.path(name)));
+  }
+
+  private static int intValue(Fields fields, String name, int min, int max, int fallback) {
+    return fields.optInteger(name, min, max).map(Long::intValue).orElse(fallback);
+  }
+
+  private static Duration millis(Fields fields, String name, Duration fallback) {
+    return fields
+        .optInteger(name, 1, 366L * 24 * 3600 * 1000)
+        .map(Duration::ofMillis)
+        .orElse(fallback);
+  }
+
+  private static Optional<String> env(Map<String, String> env, String name) {
+    return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+  }
+
+  private static Optional<Integer> envInt(Map<String, String> env, String name) {
+    return env(env, name)
+        .map(v -> {
+          try {
+            return Integer.parseInt(v);
+          } catch (NumberFormatException e) {
+            throw ClawgateException.of(
+                    ErrorCode.INVALID_REQUEST,
+                    DetailCode.INVALID_CONFIG,
+                    name + ": must be a port number (got \"" + v + "\")")
+                .build();
+          }
+        });
+  }
+
+  static Bind parseBind(String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "loopback", "localhost" -> Bind.LOOPBACK;
+      case "lan" -> Bind.LAN;
+      case "custom" -> Bind.CUSTOM;
+      default ->
+          throw ClawgateException.invalidParams(
+              "gateway.bind",
+              "must be \"loopback\", \"lan\" or \"custom\" (got \"" + value + "\")");
+    };
+  }
+
+  static AuthMode parseMode(String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "none" -> AuthMode.NONE;
+      case "token" -> AuthMode.TOKEN;
+      case "password" -> AuthMode.PASSWORD;
+      default ->
+          throw ClawgateException.invalidParams(
+              "gateway.auth.mode",
+              "must be \"token\", \"password\" or \"none\" (got \"" + value + "\")");
+    };
+  }
+
+  /** Whether {@code host} names only loopback addresses (no DNS lookups for names). */
+  public static boolean isLoopback(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    try {
+      if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+        return false;
+      }
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  static ClawgateException invalid(Path file, String message) {
+    return ClawgateException.of(
+            ErrorCode.INVALID_REQUEST, DetailCode.INVALID_CONFIG, file + ": " + message)
+        .build();
+  }
+
+  /** Reading and the one write (a generated token) of {@code clawgate.json}. */
+  static final class ConfigFile {
+    private ConfigFile() {}
+
+    static JsonNode read(Path file) {
+      if (!Files.exists(file)) {
+        return Json.mapper().createObjectNode();
+      }
+      try {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        if (text.isBlank()) {
+          return Json.mapper().createObjectNode();
+        }
+        JsonNode node = Json.lenientMapper().readTree(text);
+        if (node == null || !node.isObject()) {
+          throw invalid(file, "must contain a JSON object");
+        }
+        return node;
+      } catch (JacksonException e) {
+        throw invalid(
+            file, "not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+      } catch (IOException e) {
+        throw invalid(file, "cannot read: " + e.getMessage());
+      }
+    }
+
+    /** Writes {@code gateway.auth.token} (and mode token), keeping every other key. */
+    static void setGatewayToken(Path file, String token) {
+      JsonNode root = read(file);
+      var object = (tools.jackson.databind.node.ObjectNode) root;
+      var gateway =
+          object.has("gateway")
+              ? (tools.jackson.databind.node.ObjectNode) object.get("gateway")
+              : object.putObject("gateway");
+      var auth =
+          gateway.has("auth")
+              ? (tools.jackson.databind.node.ObjectNode) gateway.get("auth")
+              : gateway.putObject("auth");
+      auth.put("mode", "token");
+      auth.put("token", token);
+      try {
+        Path dir = file.getParent();
+        if (dir != null) {
+          Files.createDirectories(dir);
+          restrict(dir, "rwx------");
+        }
+        Path temp = Files.createTempFile(dir, ".clawgate", ".json");
+        restrict(temp, "rw-------");
+        Files.writeString(
+            temp,
+            Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n",
+            StandardCharsets.UTF_8);
+        Files.move(
+            temp,
+            file,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        throw invalid(file, "cannot save the generated token: " + e.getMessage());
+      }
+    }
+
+    private static void restrict(Path path, String permissions) throws IOException {
+      try {
+        Files.setPosixFilePermissions(
+            path, java.nio.file.attribute.PosixFilePermissions.fromString(permissions));
+      } catch (UnsupportedOperationException e) {
+        // Not POSIX: nothing to tighten.
+      }
+    }
+  }
+
+  /** The keys this loader understands, for documentation and `doctor`. */
+  public static List<String> knownGatewayKeys() {
+    return GATEWAY_KEYS.stream().sorted().toList();
+  }
+}

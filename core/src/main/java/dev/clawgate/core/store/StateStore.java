@@ -1,0 +1,241 @@
+package dev.clawgate.core.store;
+
+import dev.clawgate.protocol.ClawgateException;
+import dev.clawgate.protocol.DetailCode;
+import dev.clawgate.protocol.ErrorCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The state database: one SQLite file in WAL mode with exactly one writer.
+ *
+ * <p>Every change runs as one {@code BEGIN IMMEDIATE} transaction on a dedicated platform thread
+ * that owns the only write connection of this process, so writes are serialised without locks in
+ * Java and never pin a virtual thread's carrier on JNI for long. Another process (the offline CLI)
+ * writing the same file is serialised by SQLite's own file lock; {@code busy_timeout} makes either
+ * side wait instead of failing. Reads run on the caller's thread against a small pool of read
+ * connections and see every committed write (WAL snapshot per transaction).
+ *
+ * <p>Durability: {@code synchronous=NORMAL} in WAL mode; a committed transaction survives the
+ * process being killed (it is in the WAL, written before commit returns). See
+ * docs/decisions/0002-sqlite-state-store.md.
+ */
+public final class StateStore implements AutoCloseable {
+  private static final int READERS = 4;
+  private static final int BUSY_TIMEOUT_MS = 10_000;
+
+  private final Path file;
+  private final Connection writer;
+  private final ExecutorService writerThread;
+  private final BlockingQueue<Connection> readers;
+  private final List<Connection> allReaders = new ArrayList<>();
+  private volatile boolean closed;
+
+  private StateStore(Path file) throws SQLException {
+    this.file = file;
+    this.writerThread =
+        Executors.newSingleThreadExecutor(r -> {
+          Thread t = new Thread(r, "clawgate-store-writer");
+          t.setDaemon(true);
+          return t;
+        });
+    this.writer = connect(file, false);
+    this.readers = new ArrayBlockingQueue<>(READERS);
+  }
+
+  /** Opens (creating if needed) the database at {@code file} and applies pending migrations. */
+  public static StateStore open(Path file) {
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      if (dir != null && !Files.isDirectory(dir)) {
+        Files.createDirectories(dir);
+        restrict(dir, "rwx------");
+      }
+      boolean fresh = !Files.exists(file);
+      StateStore store = new StateStore(file);
+      if (fresh) {
+        restrict(file, "rw-------");
+      }
+      store.execute(Migrations::apply);
+      for (int i = 0; i < READERS; i++) {
+        Connection reader = connect(file, true);
+        store.allReaders.add(reader);
+        store.readers.add(reader);
+      }
+      return store;
+    } catch (SQLException | IOException e) {
+      throw ClawgateException.of(
+              ErrorCode.UNAVAILABLE,
+              DetailCode.STORE_UNAVAILABLE,
+              "cannot open the state database " + file + ": " + e.getMessage())
+          .cause(e)
+          .build();
+    }
+  }
+
+  private static void restrict(Path path, String permissions) throws IOException {
+    try {
+      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: nothing to tighten.
+    }
+  }
+
+  private static Connection connect(Path file, boolean readOnly) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.enforceForeignKeys(true);
+    config.setBusyTimeout(BUSY_TIMEOUT_MS);
+    config.setReadOnly(readOnly);
+    Connection connection =
+        DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+    connection.setAutoCommit(true);
+    return connection;
+  }
+
+  /** The database file. */
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * Runs {@code work} as one write transaction on the writer thread and returns its result. The
+   * transaction commits when {@code work} returns and rolls back when it throws; the exception is
+   * rethrown unchanged when it is a {@link ClawgateException}.
+   */
+  public <T> T write(Work<T> work) {
+    ensureOpen();
+    Future<T> result = writerThread.submit(() -> inTransaction(writer, work, "BEGIN IMMEDIATE"));
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable("interrupted while writing", e);
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause() == null ? e : e.getCause());
+    }
+  }
+
+  /** Runs {@code action} as one write transaction (see {@link #write(Work)}). */
+  public void execute(Action action) {
+    write(tx -> {
+      action.run(tx);
+      return Boolean.TRUE;
+    });
+  }
+
+  /** Runs {@code work} in a read transaction on a pooled read connection. */
+  public <T> T read(Work<T> work) {
+    ensureOpen();
+    Connection connection;
+    try {
+      connection = readers.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable("interrupted while reading", e);
+    }
+    try {
+      return inTransaction(connection, work, "BEGIN DEFERRED");
+    } catch (Exception e) {
+      throw rethrow(e);
+    } finally {
+      readers.add(connection);
+    }
+  }
+
+  private static <T> T inTransaction(Connection connection, Work<T> work, String begin)
+      throws Exception {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(begin);
+    }
+    boolean committed = false;
+    try {
+      T value = work.run(new Tx(connection));
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("COMMIT");
+      }
+      committed = true;
+      return value;
+    } finally {
+      if (!committed) {
+        try (Statement statement = connection.createStatement()) {
+          statement.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+          // The transaction is already gone (e.g. the connection failed); nothing to undo.
+        }
+      }
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw unavailable("the state store is closed", null);
+    }
+  }
+
+  private RuntimeException rethrow(Throwable cause) {
+    if (cause instanceof ClawgateException ce) {
+      return ce;
+    }
+    if (cause instanceof StoreException se) {
+      return se.toClawgate();
+    }
+    return unavailable("state database error on " + file + ": " + cause.getMessage(), cause);
+  }
+
+  private static ClawgateException unavailable(String message, @Nullable Throwable cause) {
+    ClawgateException.Builder builder =
+        ClawgateException.of(ErrorCode.UNAVAILABLE, DetailCode.STORE_UNAVAILABLE, message)
+            .retryable(true);
+    if (cause != null) {
+      builder.cause(cause);
+    }
+    return builder.build();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    writerThread.shutdown();
+    try {
+      writer.close();
+      for (Connection reader : allReaders) {
+        reader.close();
+      }
+    } catch (SQLException ignored) {
+      // Closing a connection that failed: the file is consistent either way (WAL).
+    }
+  }
+
+  /** A unit of work without a result inside a transaction. */
+  @FunctionalInterface
+  public interface Action {
+    void run(Tx tx) throws SQLException;
+  }
+
+  /** A unit of work inside a transaction. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Tx tx) throws SQLException;
+  }
+}
