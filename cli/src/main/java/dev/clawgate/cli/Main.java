@@ -1,0 +1,85 @@
+package dev.clawgate.cli;
+
+import dev.clawgate.protocol.ClawgateException;
+import dev.clawgate.protocol.DetailCode;
+import dev.clawgate.protocol.ErrorCode;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code clawgate} command. */
+@Command(
+    name = "clawgate",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "A self-hosted agent gateway (OpenClaw gateway protocol 3 and 4).",
+    subcommands = {GatewayCommand.class})
+public final class Main {
+  /** Exit code: success. */
+  static final int OK = 0;
+
+  /** Exit code: the command failed. */
+  static final int FAILED = 1;
+
+  /** Exit code: bad usage or configuration. */
+  static final int USAGE = 2;
+
+  /** Exit code: the gateway could not be reached. */
+  static final int UNREACHABLE = 3;
+
+  /** Exit code: the device needs the owner's approval. */
+  static final int NEEDS_APPROVAL = 4;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code (used by tests and {@link #main}). */
+  static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(Main::handle);
+    return cli.execute(args);
+  }
+
+  private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    PrintWriter err = cli.getErr();
+    boolean verbose = parsed.hasMatchedOption("--verbose");
+    if (e instanceof ClawgateException ce) {
+      err.println("clawgate: " + ce.getMessage());
+      if (verbose && ce.getCause() != null) {
+        ce.getCause().printStackTrace(err);
+      }
+      err.flush();
+      return exitCode(ce);
+    }
+    err.println("clawgate: internal error: " + e);
+    if (verbose) {
+      e.printStackTrace(err);
+    } else {
+      err.println("(run again with --verbose for details)");
+    }
+    err.flush();
+    return FAILED;
+  }
+
+  static int exitCode(ClawgateException e) {
+    if (e.detail() == DetailCode.INVALID_CONFIG || e.detail() == DetailCode.INVALID_PARAMS) {
+      return USAGE;
+    }
+    if (e.code() == ErrorCode.NOT_PAIRED) {
+      return NEEDS_APPROVAL;
+    }
+    return FAILED;
+  }
+
+  /** The version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"clawgate " + (version == null ? "dev" : version)};
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.clawgate.gateway;
+
+import dev.clawgate.protocol.Json;
+import dev.clawgate.protocol.Scope;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The live WebSocket connections of one server (from upgrade until Jetty reports the socket closed)
+ * and the event fan-out over them.
+ *
+ * <p>A broadcast serializes the event once and hands it to each connection, which filters by scope
+ * and enqueues without blocking; one connection failing or being slow never affects the others.
+ */
+final class Connections implements EventBus {
+  private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
+
+  private final Set<GatewayConnection> sockets = ConcurrentHashMap.newKeySet();
+  private volatile boolean closing;
+
+  void add(GatewayConnection connection) {
+    sockets.add(connection);
+  }
+
+  void remove(GatewayConnection connection) {
+    sockets.remove(connection);
+  }
+
+  /** Whether the server is shutting down (new sockets are refused). */
+  boolean closing() {
+    return closing;
+  }
+
+  /** Connections past hello-ok and not closing. */
+  int openCount() {
+    return (int) sockets.stream().filter(GatewayConnection::isOpen).count();
+  }
+
+  /** Every socket Jetty has not yet reported closed. */
+  int socketCount() {
+    return sockets.size();
+  }
+
+  @Override
+  public void broadcast(String event, JsonNode payload, Optional<Scope> requiredScope) {
+    Objects.requireNonNull(event, "null event");
+    Objects.requireNonNull(payload, "null payload");
+    Objects.requireNonNull(requiredScope, "null requiredScope");
+    if (!GatewayEvents.ALL.contains(event) || event.equals(GatewayEvents.CONNECT_CHALLENGE)) {
+      throw new IllegalArgumentException("not a broadcast event: " + event);
+    }
+    EventText text = EventText.of(event, payload);
+    for (GatewayConnection connection : sockets) {
+      try {
+        connection.deliver(text, requiredScope);
+      } catch (RuntimeException e) {
+        LOG.warn("event {} not delivered to {}", event, connection, e);
+      }
+    }
+  }
+
+  /** Sends {@code tick} to everyone (droppable). */
+  void tick(long nowMs) {
+    ObjectNode payload = Json.mapper().createObjectNode();
+    payload.put("ts", nowMs);
+    broadcast(GatewayEvents.TICK, payload);
+  }
+
+  /** Refuses new sockets, tells connected clients, and closes every socket with 1001. */
+  void shutdown() {
+    closing = true;
+    ObjectNode payload = Json.mapper().createObjectNode();
+    payload.put("reason", "gateway stopping");
+    broadcast(GatewayEvents.SHUTDOWN, payload);
+    for (GatewayConnection connection : sockets) {
+      connection.close(GatewayConnection.GOING_AWAY, "gateway shutting down");
+    }
+  }
+
+  /** Waits until every socket is closed or {@code grace} has passed; true when all closed. */
+  boolean awaitAllClosed(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (!sockets.isEmpty()) {
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+}

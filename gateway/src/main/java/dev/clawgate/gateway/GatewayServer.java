@@ -1,0 +1,155 @@
+package dev.clawgate.gateway;
+
+import dev.clawgate.core.config.GatewayConfig;
+import dev.clawgate.core.pairing.ConnectAuthorizer;
+import dev.clawgate.protocol.ProtocolLimits;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The gateway server: one TCP port ({@code config.bindHost():config.port()}) serving the OpenClaw
+ * gateway protocol over WebSocket (at {@code /} and {@code /ws}) and plain HTTP ({@code GET
+ * /healthz}).
+ *
+ * <p>Every WebSocket connection goes through the handshake (challenge, connect, protocol
+ * negotiation, rate limiting, device proof, locality, the {@link ConnectAuthorizer}) before it may
+ * call the methods of its {@link MethodRegistry} or receive {@link EventBus events}.
+ */
+public interface GatewayServer extends AutoCloseable {
+
+  /**
+   * Starts building a server for {@code config} whose connects are decided by {@code authorizer}.
+   */
+  static Builder builder(GatewayConfig config, ConnectAuthorizer authorizer) {
+    return new Builder(config, authorizer);
+  }
+
+  /**
+   * Binds the port and starts serving.
+   *
+   * @throws dev.clawgate.protocol.ClawgateException {@code INVALID_CONFIG} when the bind is not
+   *     loopback and auth mode is {@code none}, or when the port cannot be bound
+   * @throws IllegalStateException when already started or closed
+   */
+  void start();
+
+  /**
+   * The bound port (the ephemeral one when configured with port 0).
+   *
+   * @throws IllegalStateException before {@link #start()}
+   */
+  int port();
+
+  /** The event fan-out of this server. */
+  EventBus events();
+
+  /** How many connections have completed the handshake and are not closing. */
+  int connectionCount();
+
+  /** The methods this server implements (built-ins first, then the builder's, in order). */
+  MethodRegistry methods();
+
+  /**
+   * Stops gracefully: refuses new connections, broadcasts {@code shutdown}, closes every socket
+   * with 1001, waits up to the shutdown grace for them to finish, then stops. Idempotent.
+   */
+  @Override
+  void close();
+
+  /** Configures a {@link GatewayServer}; the defaults are the protocol's. */
+  final class Builder {
+    final GatewayConfig config;
+    final ConnectAuthorizer authorizer;
+    Duration handshakeTimeout = ProtocolLimits.HANDSHAKE_TIMEOUT;
+    Duration tickInterval = ProtocolLimits.TICK_INTERVAL;
+    Clock clock = Clock.systemUTC();
+    String serverVersion = defaultVersion();
+    Duration shutdownGrace = Duration.ofSeconds(5);
+    long maxBufferedBytes = ProtocolLimits.MAX_BUFFERED_BYTES;
+    final List<MethodSpec> methods = new ArrayList<>();
+
+    private Builder(GatewayConfig config, ConnectAuthorizer authorizer) {
+      this.config = Objects.requireNonNull(config, "null config");
+      this.authorizer = Objects.requireNonNull(authorizer, "null authorizer");
+    }
+
+    /** Time from socket open to a successful connect (default 15 s). */
+    public Builder handshakeTimeout(Duration timeout) {
+      this.handshakeTimeout = positive(timeout, "handshakeTimeout");
+      return this;
+    }
+
+    /**
+     * Interval of {@code tick} events, announced in {@code policy.tickIntervalMs} (default 30 s).
+     */
+    public Builder tickInterval(Duration interval) {
+      this.tickInterval = positive(interval, "tickInterval");
+      return this;
+    }
+
+    /** The clock for challenges, signatures, rate limits and uptime (default: system UTC). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "null clock");
+      return this;
+    }
+
+    /** The version in {@code hello-ok.server.version}, {@code status} and {@code /healthz}. */
+    public Builder serverVersion(String version) {
+      this.serverVersion = Objects.requireNonNull(version, "null version");
+      return this;
+    }
+
+    /** Adds a method after the built-ins ({@code health}, {@code status}). */
+    public Builder method(MethodSpec spec) {
+      methods.add(Objects.requireNonNull(spec, "null spec"));
+      return this;
+    }
+
+    /** How long {@link GatewayServer#close()} waits for sockets to close (default 5 s). */
+    public Builder shutdownGrace(Duration grace) {
+      Objects.requireNonNull(grace, "null grace");
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("shutdownGrace must not be negative");
+      }
+      this.shutdownGrace = grace;
+      return this;
+    }
+
+    /**
+     * Most bytes queued for one connection before it counts as slow (default 50 MiB, as announced
+     * in {@code policy.maxBufferedBytes}).
+     */
+    public Builder maxBufferedBytes(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("maxBufferedBytes must be positive");
+      }
+      this.maxBufferedBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Builds the server (not started).
+     *
+     * @throws IllegalArgumentException when a method name is declared twice
+     */
+    public GatewayServer build() {
+      return new JettyGatewayServer(this);
+    }
+
+    private static Duration positive(Duration value, String name) {
+      Objects.requireNonNull(value, "null " + name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive");
+      }
+      return value;
+    }
+
+    private static String defaultVersion() {
+      String version = GatewayServer.class.getPackage().getImplementationVersion();
+      return version == null ? "dev" : version;
+    }
+  }
+}
