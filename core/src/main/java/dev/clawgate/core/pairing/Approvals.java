@@ -38,11 +38,18 @@ final class Approvals {
       PairingRepository.setBaseline(tx, request.deviceId(), role, baselineAfter, nowMs);
       Optional<PairingRepository.TokenRow> token =
           PairingRepository.token(tx, request.deviceId(), role);
-      if (token.isPresent() && token.get().info().revokedAtMs().isPresent()) {
+      boolean revoked = token.isPresent() && token.get().info().revokedAtMs().isPresent();
+      if (revoked) {
         PairingRepository.unrevoke(tx, request.deviceId(), role);
       }
+      // A revoked token's old scopes were withdrawn with its role; they must not come back with a
+      // re-approval of fewer scopes (the token would exceed the new baseline).
       ScopeSet tokenScopes =
-          token.map(t -> t.info().scopes()).orElse(ScopeSet.empty()).union(granted);
+          token
+              .filter(t -> !revoked)
+              .map(t -> t.info().scopes())
+              .orElse(ScopeSet.empty())
+              .union(granted);
       PairingRepository.setTokenScopes(tx, request.deviceId(), role, tokenScopes, nowMs);
       detail.put(role.wireName() + ".baselineBefore", baselineBefore.names());
       detail.put(role.wireName() + ".baselineAfter", baselineAfter.names());

@@ -119,20 +119,25 @@ final class ConnectDecision {
 
   /** Rule 2: no device identity. */
   private ConnectGrant deviceless(ConnectAttempt attempt, Secret secret) {
+    // Every refusal is audited (spec: failed auths included), each under its own cause.
     if (attempt.role() != Role.OPERATOR) {
-      throw PairingErrors.deviceIdentityRequired(attempt.role());
+      throw auditFailure(
+          attempt, PairingErrors.deviceIdentityRequired(attempt.role()), "device-less-node");
     }
     switch (secret) {
-      case MISMATCH -> {
-        auditFailure(attempt, "shared-secret-mismatch", Optional.empty());
-        throw PairingErrors.secretMismatch(auth.mode());
-      }
-      case ABSENT -> throw PairingErrors.secretMissing(auth.mode());
+      case MISMATCH ->
+          throw auditFailure(
+              attempt, PairingErrors.secretMismatch(auth.mode()), "shared-secret-mismatch");
+      case ABSENT ->
+          throw auditFailure(
+              attempt, PairingErrors.secretMissing(auth.mode()), "shared-secret-missing");
       case OK, NOT_REQUIRED -> {}
     }
     if (!attempt.local() && !attempt.requestedScopes().isEmpty()) {
-      throw PairingErrors.devicelessRemoteScopes(
-          attempt.remoteAddress(), attempt.requestedScopes());
+      throw auditFailure(
+          attempt,
+          PairingErrors.devicelessRemoteScopes(attempt.remoteAddress(), attempt.requestedScopes()),
+          "device-less-remote-scopes");
     }
     ScopeSet granted = attempt.local() ? attempt.requestedScopes() : ScopeSet.empty();
     return new ConnectGrant(
@@ -265,9 +270,17 @@ final class ConnectDecision {
       }
     }
     String method = tokenAuth ? "device-token" : secretProven ? secretMethod() : "device";
+    // Least privilege per connection: what it asked for, as its role can hold it (a node
+    // connection never holds operator scopes, whatever it put in its connect).
     return new Granted(
         new ConnectGrant(
-            role, requested, wanted, method, Optional.of(deviceId), issued, Optional.of(issuedAt)));
+            role,
+            Approvals.scopesFor(role, requested),
+            wanted,
+            method,
+            Optional.of(deviceId),
+            issued,
+            Optional.of(issuedAt)));
   }
 
   /** Empty when {@code candidate} is the device's live token for the role; else why not. */
@@ -345,7 +358,9 @@ final class ConnectDecision {
     return new Refused(error);
   }
 
-  private void auditFailure(ConnectAttempt attempt, String why, Optional<String> deviceId) {
+  /** Audits a refused device-less connect; returns {@code error} for the caller to throw. */
+  private ClawgateException auditFailure(
+      ConnectAttempt attempt, ClawgateException error, String why) {
     store.execute(tx ->
         AuditLog.append(
             tx,
@@ -355,11 +370,12 @@ final class ConnectDecision {
                 "auth.failed",
                 "conn:" + attempt.remoteAddress(),
                 "denied",
-                deviceId,
+                Optional.empty(),
                 Optional.empty(),
                 Optional.of(attempt.role().wireName()),
                 Optional.of(attempt.remoteAddress()),
-                Map.of("why", why))));
+                Map.of("code", error.detail().name(), "why", why))));
+    return error;
   }
 
   private static void audit(
@@ -464,8 +480,8 @@ final class ConnectDecision {
         afterCommit.add(() -> listener.requested(amended));
         return new Upserted(amended);
       }
-      long total = RequestRepository.pendingCount(tx);
-      long fromAddress = RequestRepository.pendingCountFrom(tx, attempt.remoteAddress());
+      long total = RequestRepository.pendingCount(tx, now);
+      long fromAddress = RequestRepository.pendingCountFrom(tx, attempt.remoteAddress(), now);
       if (total >= pairing.maxPending() || fromAddress >= pairing.maxPendingPerAddress()) {
         return new Refused(PairingErrors.requestLimit(attempt.remoteAddress(), fromAddress, total));
       }

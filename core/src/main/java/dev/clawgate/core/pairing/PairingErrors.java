@@ -180,6 +180,23 @@ final class PairingErrors {
         .build();
   }
 
+  static ClawgateException approvedDeviceRemoved(PairingRequest request) {
+    return ClawgateException.of(
+            ErrorCode.CONFLICT,
+            DetailCode.PAIRING_REQUEST_ALREADY_RESOLVED,
+            "pairing request "
+                + request.requestId()
+                + " was already approved"
+                + request.resolvedBy().map(by -> " by " + by).orElse("")
+                + ", but device "
+                + request.deviceId()
+                + " has been removed since; it must connect again to ask anew")
+        .detail("requestId", request.requestId())
+        .detail("state", request.state().wireName())
+        .detail("deviceId", request.deviceId())
+        .build();
+  }
+
   static ClawgateException expired(PairingRequest request) {
     return ClawgateException.of(
             ErrorCode.CONFLICT,

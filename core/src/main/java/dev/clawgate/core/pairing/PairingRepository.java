@@ -223,9 +223,13 @@ final class PairingRepository {
         role.wireName());
   }
 
+  /**
+   * Marks a token revoked and clears its scopes: the role's baseline is withdrawn with it, so a
+   * later re-approval must start the token from what is approved then, not from what it held.
+   */
   static void revoke(Tx tx, String deviceId, Role role, long nowMs) {
     tx.update(
-        "UPDATE device_tokens SET revoked_at_ms = ? WHERE device_id = ? AND role = ?",
+        "UPDATE device_tokens SET revoked_at_ms = ?, scopes = '' WHERE device_id = ? AND role = ?",
         nowMs,
         deviceId,
         role.wireName());

@@ -134,10 +134,24 @@ public final class PairingService implements ConnectAuthorizer {
   private ApprovalResult approveInTx(
       Tx tx, PairingRequest request, Optional<Integer> seenRevision, Approver approver, long now) {
     if (request.state() == RequestState.APPROVED) {
-      return new ApprovalResult(
-          request, PairingRepository.device(tx, request.deviceId()).orElseThrow(), true);
+      // The approval stands; but if the device was removed since, say so rather than pretend.
+      PairedDevice device =
+          PairingRepository.device(tx, request.deviceId())
+              .orElseThrow(() -> PairingErrors.approvedDeviceRemoved(request));
+      return new ApprovalResult(request, device, true);
     }
     requirePendingAndLive(request, now);
+    if (seenRevision.isPresent()
+        && (seenRevision.get() < 1 || seenRevision.get() > request.revision())) {
+      // Not an older revision the approver saw: a conflict listing "what was added" would lie.
+      throw dev.clawgate.protocol.ClawgateException.invalidParams(
+          "revision",
+          "pairing request "
+              + request.requestId()
+              + " has revisions 1 to "
+              + request.revision()
+              + "; review it with: clawgate devices list");
+    }
     if (seenRevision.isPresent() && seenRevision.get() != request.revision()) {
       RequestRepository.Revision seen =
           RequestRepository.revision(tx, request.requestId(), seenRevision.get())

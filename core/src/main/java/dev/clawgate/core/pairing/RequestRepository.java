@@ -46,14 +46,20 @@ final class RequestRepository {
         nowMs);
   }
 
-  static long pendingCount(Tx tx) {
-    return tx.scalar("SELECT COUNT(*) FROM pairing_requests WHERE state = 'pending'");
+  /** Live pending requests (an expired one awaiting the sweep holds no place under the caps). */
+  static long pendingCount(Tx tx, long nowMs) {
+    return tx.scalar(
+        "SELECT COUNT(*) FROM pairing_requests WHERE state = 'pending' AND expires_at_ms > ?",
+        nowMs);
   }
 
-  static long pendingCountFrom(Tx tx, String remoteAddress) {
+  /** Live pending requests from {@code remoteAddress}. */
+  static long pendingCountFrom(Tx tx, String remoteAddress, long nowMs) {
     return tx.scalar(
-        "SELECT COUNT(*) FROM pairing_requests WHERE state = 'pending' AND remote_address = ?",
-        remoteAddress);
+        "SELECT COUNT(*) FROM pairing_requests WHERE state = 'pending' AND remote_address = ?"
+            + " AND expires_at_ms > ?",
+        remoteAddress,
+        nowMs);
   }
 
   static void insert(Tx tx, PairingRequest r) {

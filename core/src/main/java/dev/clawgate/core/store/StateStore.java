@@ -4,6 +4,7 @@ import dev.clawgate.protocol.ClawgateException;
 import dev.clawgate.protocol.DetailCode;
 import dev.clawgate.protocol.ErrorCode;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteConfig;
 
@@ -67,16 +69,22 @@ public final class StateStore implements AutoCloseable {
         Files.createDirectories(dir);
         restrict(dir, "rwx------");
       }
-      boolean fresh = !Files.exists(file);
-      StateStore store = new StateStore(file);
-      if (fresh) {
-        restrict(file, "rw-------");
+      if (!Files.exists(file)) {
+        // Create the file 0600 before SQLite opens it: SQLite gives the -wal and -shm files the
+        // database file's mode, so they are private from their first byte too.
+        createPrivate(file);
       }
-      store.execute(Migrations::apply);
-      for (int i = 0; i < READERS; i++) {
-        Connection reader = connect(file, true);
-        store.allReaders.add(reader);
-        store.readers.add(reader);
+      StateStore store = new StateStore(file);
+      try {
+        store.execute(Migrations::apply);
+        for (int i = 0; i < READERS; i++) {
+          Connection reader = connect(file, true);
+          store.allReaders.add(reader);
+          store.readers.add(reader);
+        }
+      } catch (SQLException | RuntimeException e) {
+        store.close();
+        throw e;
       }
       return store;
     } catch (SQLException | IOException e) {
@@ -87,6 +95,19 @@ public final class StateStore implements AutoCloseable {
           .cause(e)
           .build();
     }
+  }
+
+  private static void createPrivate(Path file) throws IOException {
+    try {
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(file);
+    } catch (FileAlreadyExistsException e) {
+      return; // Another process created it first; it owns the mode.
+    }
+    // The umask may have masked the requested mode; make sure.
+    restrict(file, "rw-------");
   }
 
   private static void restrict(Path path, String permissions) throws IOException {
@@ -217,6 +238,14 @@ public final class StateStore implements AutoCloseable {
     }
     closed = true;
     writerThread.shutdown();
+    try {
+      // Let a write already handed to the writer finish before its connection goes away.
+      if (!writerThread.awaitTermination(BUSY_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+        writerThread.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       writer.close();
       for (Connection reader : allReaders) {

@@ -1,0 +1,151 @@
+package dev.clawgate.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.clawgate.protocol.ClawgateException;
+import dev.clawgate.protocol.DetailCode;
+import dev.clawgate.protocol.ErrorCode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The state database: migrations, reopening, refusing a newer schema, private files. */
+class StateStoreTest {
+  @TempDir Path dir;
+
+  private static long userVersion(StateStore store) {
+    return count(store, "PRAGMA user_version");
+  }
+
+  private static long count(StateStore store, String sql) {
+    return store.read(tx -> tx.scalar(sql));
+  }
+
+  @Test
+  void migrationsSetUserVersionToTheLatestSchema() {
+    try (StateStore store = StateStore.open(dir.resolve("state.db"))) {
+      assertThat(userVersion(store)).isEqualTo(Migrations.latest()).isPositive();
+      List<String> tables =
+          store.read(tx ->
+              tx.list(
+                  "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+                  rs -> rs.getString(1)));
+      assertThat(tables)
+          .contains(
+              "audit_log",
+              "device_roles",
+              "device_tokens",
+              "devices",
+              "pairing_request_revisions",
+              "pairing_requests");
+      java.util.Optional<String> journal =
+          store.read(tx -> tx.first("PRAGMA journal_mode", rs -> rs.getString(1)));
+      assertThat(journal).contains("wal");
+    }
+  }
+
+  @Test
+  void reopeningIsIdempotentAndKeepsTheData() {
+    Path file = dir.resolve("state.db");
+    try (StateStore store = StateStore.open(file)) {
+      store.execute(tx ->
+          tx.update(
+              "INSERT INTO audit_log (at_ms, action, actor, outcome) VALUES (1, 'x', 'y', 'ok')"));
+    }
+    for (int i = 0; i < 3; i++) {
+      try (StateStore store = StateStore.open(file)) {
+        assertThat(userVersion(store)).isEqualTo(Migrations.latest());
+        assertThat(count(store, "SELECT COUNT(*) FROM audit_log")).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void databaseFromANewerClawgateIsRefusedClearly() throws Exception {
+    Path file = dir.resolve("state.db");
+    StateStore.open(file).close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      s.execute("PRAGMA user_version = " + (Migrations.latest() + 1));
+    }
+
+    ClawgateException error =
+        catchThrowableOfType(ClawgateException.class, () -> StateStore.open(file));
+
+    assertThat(error).isNotNull();
+    assertThat(error.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(error.detail()).isEqualTo(DetailCode.STORE_UNAVAILABLE);
+    assertThat(error.getMessage())
+        .contains("schema version " + (Migrations.latest() + 1))
+        .contains("upgrade clawgate");
+    // Nothing was changed, and a failed open leaves the file usable by a newer clawgate.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement();
+        var rs = s.executeQuery("PRAGMA user_version")) {
+      assertThat(rs.getInt(1)).isEqualTo(Migrations.latest() + 1);
+    }
+  }
+
+  @Test
+  void databaseFilesArePrivateToTheOwner() throws Exception {
+    Path file = dir.resolve("nested").resolve("state.db");
+    try (StateStore store = StateStore.open(file)) {
+      store.execute(tx ->
+          tx.update(
+              "INSERT INTO audit_log (at_ms, action, actor, outcome) VALUES (1, 'x', 'y', 'ok')"));
+      Set<PosixFilePermission> privateFile = PosixFilePermissions.fromString("rw-------");
+      assertThat(Files.getPosixFilePermissions(file)).isEqualTo(privateFile);
+      for (String suffix : List.of("-wal", "-shm")) {
+        Path sidecar = file.resolveSibling(file.getFileName() + suffix);
+        // They exist while the store is open (WAL mode) and hold the same data as the file.
+        assertThat(sidecar).exists();
+        assertThat(Files.getPosixFilePermissions(sidecar)).as(suffix).isEqualTo(privateFile);
+      }
+      assertThat(Files.getPosixFilePermissions(file.getParent()))
+          .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  @Test
+  void aFailedWriteRollsBackEverything() {
+    try (StateStore store = StateStore.open(dir.resolve("state.db"))) {
+      ClawgateException error =
+          catchThrowableOfType(
+              ClawgateException.class,
+              () ->
+                  store.execute(tx -> {
+                    tx.update(
+                        "INSERT INTO audit_log (at_ms, action, actor, outcome)"
+                            + " VALUES (1, 'x', 'y', 'ok')");
+                    tx.update("INSERT INTO no_such_table VALUES (1)");
+                  }));
+
+      assertThat(error).isNotNull();
+      assertThat(error.detail()).isEqualTo(DetailCode.STORE_UNAVAILABLE);
+      assertThat(count(store, "SELECT COUNT(*) FROM audit_log")).isZero();
+    }
+  }
+
+  @Test
+  void aClosedStoreRefusesWork() {
+    StateStore store = StateStore.open(dir.resolve("state.db"));
+    store.close();
+    store.close();
+
+    ClawgateException error =
+        catchThrowableOfType(
+            ClawgateException.class, () -> store.read(tx -> tx.scalar("SELECT 1")));
+
+    assertThat(error).isNotNull();
+    assertThat(error.detail()).isEqualTo(DetailCode.STORE_UNAVAILABLE);
+  }
+}
