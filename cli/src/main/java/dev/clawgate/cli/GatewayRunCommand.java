@@ -100,9 +100,9 @@ final class GatewayRunCommand implements java.util.concurrent.Callable<Integer> 
             new ConfigLoader.Overrides(
                 Optional.ofNullable(stateDir),
                 Optional.ofNullable(port),
-                Optional.ofNullable(bind).map(GatewayRunCommand::parseBind),
+                Optional.ofNullable(bind).map(ConfigLoader::parseBind),
                 Optional.ofNullable(host),
-                Optional.ofNullable(authMode).map(GatewayRunCommand::parseMode),
+                Optional.ofNullable(authMode).map(ConfigLoader::parseMode),
                 secret(token, tokenFile, "--token-file"),
                 secret(password, passwordFile, "--password-file")),
             System.getenv());
@@ -202,24 +202,6 @@ final class GatewayRunCommand implements java.util.concurrent.Callable<Integer> 
     } catch (IOException e) {
       throw usage(fileOption + " " + file + ": cannot read (" + e.getMessage() + ")");
     }
-  }
-
-  private static GatewayConfig.Bind parseBind(String value) {
-    return switch (value) {
-      case "loopback" -> GatewayConfig.Bind.LOOPBACK;
-      case "lan" -> GatewayConfig.Bind.LAN;
-      case "custom" -> GatewayConfig.Bind.CUSTOM;
-      default -> throw usage("--bind must be loopback, lan or custom (got \"" + value + "\")");
-    };
-  }
-
-  private static GatewayConfig.AuthMode parseMode(String value) {
-    return switch (value) {
-      case "token" -> GatewayConfig.AuthMode.TOKEN;
-      case "password" -> GatewayConfig.AuthMode.PASSWORD;
-      case "none" -> GatewayConfig.AuthMode.NONE;
-      default -> throw usage("--auth must be token, password or none (got \"" + value + "\")");
-    };
   }
 
   private static ClawgateException usage(String message) {

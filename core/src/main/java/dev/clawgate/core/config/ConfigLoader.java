@@ -316,7 +316,8 @@ public final class ConfigLoader {
         });
   }
 
-  static Bind parseBind(String value) {
+  /** Parses a {@code gateway.bind} / {@code --bind} value. */
+  public static Bind parseBind(String value) {
     return switch (value.toLowerCase(Locale.ROOT)) {
       case "loopback", "localhost" -> Bind.LOOPBACK;
       case "lan" -> Bind.LAN;
@@ -328,7 +329,8 @@ public final class ConfigLoader {
     };
   }
 
-  static AuthMode parseMode(String value) {
+  /** Parses a {@code gateway.auth.mode} / {@code --auth} value. */
+  public static AuthMode parseMode(String value) {
     return switch (value.toLowerCase(Locale.ROOT)) {
       case "none" -> AuthMode.NONE;
       case "token" -> AuthMode.TOKEN;
