@@ -52,7 +52,7 @@ public final class Fields {
 
   /** The path of a child field, for messages. */
   public String path(String name) {
-    return path + "." + name;
+    return path.isEmpty() ? name : path + "." + name;
   }
 
   public JsonNode node() {

@@ -180,11 +180,10 @@ public final class ConfigLoader {
     Fields remoteNode = optionalObject(gateway, "remote").allowOnly(REMOTE_KEYS);
     Fields pairingNode = optionalObject(gateway, "pairing").allowOnly(PAIRING_KEYS);
 
-    int port =
-        flags
-            .port()
-            .or(() -> envInt(env, "CLAWGATE_GATEWAY_PORT"))
-            .orElseGet(() -> intValue(gateway, "port", 0, 65535, GatewayConfig.DEFAULT_PORT));
+    // File values are validated even when the environment or a flag overrides them: a broken
+    // clawgate.json is reported now, not on the first run without the override.
+    int filePort = intValue(gateway, "port", 0, 65535, GatewayConfig.DEFAULT_PORT);
+    int port = flags.port().or(() -> envInt(env, "CLAWGATE_GATEWAY_PORT")).orElse(filePort);
     if (port < 0 || port > 65535) {
       throw ClawgateException.invalidParams("gateway.port", "must be between 0 and 65535");
     }
