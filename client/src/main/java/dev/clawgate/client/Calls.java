@@ -25,8 +25,8 @@ final class Calls {
 
   /**
    * Loads the JSON mapper and seeds the UUID generator on a virtual thread, once per JVM, while the
-   * caller builds the JDK HTTP client (about as slow): the first connect of a fresh process (each
-   * {@code mcp serve}) then pays for the slower of the two, not for both.
+   * caller connects and upgrades the socket: the first connect of a fresh process (each {@code mcp
+   * serve}) then overlaps the two instead of paying for both.
    */
   static void warmUpOnce() {
     if (WARMED_UP.compareAndSet(false, true)) {

@@ -4,10 +4,8 @@ import dev.clawgate.protocol.ClawgateException;
 import dev.clawgate.protocol.DetailCode;
 import dev.clawgate.protocol.ErrorCode;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.net.http.HttpTimeoutException;
-import java.net.http.WebSocketHandshakeException;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -26,14 +24,13 @@ final class ClientErrors {
     Throwable cause = unwrap(failure);
     String why =
         switch (cause) {
-          case WebSocketHandshakeException e ->
-              "the server answered HTTP "
-                  + e.getResponse().statusCode()
+          case WebSocketUpgrade.Refused e ->
+              e.getMessage()
                   + " instead of a WebSocket upgrade (is this a clawgate or OpenClaw gateway URL?)";
+          case WebSocketUpgrade.Invalid e -> "the WebSocket upgrade failed: " + e.getMessage();
           case ConnectException e -> "connection refused (is the gateway running?)";
-          case HttpTimeoutException e -> "timed out connecting (is the host reachable?)";
+          case SocketTimeoutException e -> "timed out connecting (is the host reachable?)";
           case UnknownHostException e -> "unknown host " + url.host();
-          case UnresolvedAddressException e -> "unknown host " + url.host();
           case SSLException e -> "TLS handshake failed: " + e.getMessage();
           default -> String.valueOf(cause);
         };

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One authenticated connection to a gateway, over the JDK {@link java.net.http.WebSocket}.
+ * One authenticated connection to a gateway, over a WebSocket.
  *
  * <p>{@link #connect} opens the socket, answers the {@code connect.challenge} (signing it when an
  * identity is configured) and returns after {@code hello-ok}; a device token in {@code hello-ok} is
@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
  * error verbatim; on {@code AUTH_DEVICE_TOKEN_MISMATCH} the stored token that was sent is cleared
  * so the next attempt can pair again.
  *
- * <p>Threading: frames are read on the JDK's WebSocket thread, which never runs caller code.
+ * <p>Threading: frames are read on the connection's reader thread, which never runs caller code.
  * Request futures complete on a fresh virtual thread, and events are delivered in order on one
  * dispatcher thread per connection, so listeners may block. A connection that hears nothing for two
  * {@code policy.tickIntervalMs} closes itself with 4000 ("tick timeout"). This type does not

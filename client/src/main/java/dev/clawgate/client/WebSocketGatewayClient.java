@@ -9,8 +9,8 @@ import dev.clawgate.protocol.HelloOk;
 import dev.clawgate.protocol.ProtocolLimits;
 import dev.clawgate.protocol.RequestFrame;
 import dev.clawgate.protocol.ResponseFrame;
-import java.net.http.HttpTimeoutException;
-import java.net.http.WebSocket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,15 +27,15 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@link GatewayClient} over the JDK WebSocket; see {@link GatewayClient} for the contract.
+ * {@link GatewayClient} over a {@link SocketLink}; see {@link GatewayClient} for the contract.
  *
  * <p>Invariants: {@link #phase} only moves forward and reaches {@code CLOSED} exactly once, in
  * {@link #terminate}, which fails the running handshake and every pending request and completes
- * {@link #disconnected}; the JDK runs the listener sequentially, so {@link #incoming} and {@link
- * #connectId} need no lock; nothing that can block (file I/O, caller code) runs on the WebSocket
- * thread: token files are handled on a virtual thread before the handshake future completes.
+ * {@link #disconnected}; the link calls its handler from one reader thread, so {@link #connectId}
+ * needs no lock; nothing that can block (file I/O, caller code) runs on the WebSocket thread: token
+ * files are handled on a virtual thread before the handshake future completes.
  */
-final class WebSocketGatewayClient implements GatewayClient, InboundListener.Connection {
+final class WebSocketGatewayClient implements GatewayClient, SocketLink.Handler {
   private static final Logger log = LoggerFactory.getLogger(WebSocketGatewayClient.class);
 
   /** REFUSED: the gateway answered the connect with an error, which is being handled. */
@@ -58,7 +58,6 @@ final class WebSocketGatewayClient implements GatewayClient, InboundListener.Con
   private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.OPENING);
   private final CompletableFuture<HelloOk> handshake = new CompletableFuture<>();
   private final CompletableFuture<Disconnect> disconnected = new CompletableFuture<>();
-  private final MessageAssembler incoming = new MessageAssembler(ProtocolLimits.MAX_PAYLOAD_BYTES);
   private volatile @Nullable HelloOk hello;
   private volatile @Nullable ClawgateException closeCause;
   private volatile Optional<String> storedToken = Optional.empty();
@@ -71,7 +70,8 @@ final class WebSocketGatewayClient implements GatewayClient, InboundListener.Con
     this.events = events;
     this.ownsEvents = ownsEvents;
     Calls.warmUpOnce();
-    this.link = new SocketLink(url, options.connectTimeout());
+    this.link =
+        new SocketLink(url, options.connectTimeout(), ProtocolLimits.MAX_PAYLOAD_BYTES, this);
   }
 
   /** Opens the socket; the future completes with {@code hello-ok} or the handshake's failure. */
@@ -81,12 +81,7 @@ final class WebSocketGatewayClient implements GatewayClient, InboundListener.Con
         options.credential().isPresent()
             ? Optional.empty()
             : DeviceTokens.lookUp(options).map(StoredDeviceToken::token);
-    Calls.onFailure(
-        link.http()
-            .newWebSocketBuilder()
-            .connectTimeout(options.connectTimeout())
-            .buildAsync(url.uri(), new InboundListener(incoming, watchdog, this)),
-        failure -> lose(1006, "connect failed", ClientErrors.unreachable(url, failure)));
+    link.open();
     CompletableFuture.delayedExecutor(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .execute(this::enforceHandshakeDeadline);
     return handshake;
@@ -115,9 +110,11 @@ final class WebSocketGatewayClient implements GatewayClient, InboundListener.Con
       return CompletableFuture.failedFuture(notOpen());
     }
     String id = pending.nextId();
-    String text = Frames.write(new RequestFrame(id, method, Optional.of(params)));
-    long size = MessageAssembler.utf8Length(text);
-    long max = incoming.limit(); // policy.maxPayload bounds both directions
+    byte[] text =
+        Frames.write(new RequestFrame(id, method, Optional.of(params)))
+            .getBytes(StandardCharsets.UTF_8);
+    long size = text.length;
+    long max = link.maxMessageBytes(); // policy.maxPayload bounds both directions
     if (size > max) {
       return CompletableFuture.failedFuture(
           ClientErrors.frameTooLarge("the " + method + " request", size, max));
@@ -170,25 +167,34 @@ final class WebSocketGatewayClient implements GatewayClient, InboundListener.Con
     return "GatewayClient[" + url + ", " + phase.get() + "]";
   }
 
-  // ---- the socket's input, handed over whole by InboundListener ----
+  // ---- the socket's input, from the link's reader thread ----
 
   @Override
-  public boolean opened(WebSocket ws) {
-    link.opened(ws);
+  public void unreachable(Throwable failure) {
+    lose(1006, "connect failed", ClientErrors.unreachable(url, failure));
+  }
+
+  @Override
+  public boolean opened() {
+    watchdog.heard();
     return phase.compareAndSet(Phase.OPENING, Phase.AWAIT_CHALLENGE);
+  }
+
+  @Override
+  public void heard() {
+    watchdog.heard();
   }
 
   @Override
   public void tooLarge(long bytes, long limit) {
     lose(
-        1000,
+        1009,
         "message too big",
         ClientErrors.frameTooLarge("a message from the gateway", bytes, limit));
   }
 
   @Override
   public void closedByPeer(int code, String reason) {
-    link.inputClosed();
     String how = ClientErrors.describe(code, reason);
     ClawgateException cause =
         inHandshake(phase.get())
@@ -202,7 +208,6 @@ final class WebSocketGatewayClient implements GatewayClient, InboundListener.Con
 
   @Override
   public void failed(Throwable error) {
-    link.inputClosed();
     lose(1006, String.valueOf(error), ClientErrors.connectionLost(url, String.valueOf(error)));
   }
 
@@ -257,7 +262,8 @@ final class WebSocketGatewayClient implements GatewayClient, InboundListener.Con
     }
     Calls.onFailure(
         link.send(
-            Frames.write(new RequestFrame(connectId, "connect", Optional.of(params.toNode())))),
+            Frames.write(new RequestFrame(connectId, "connect", Optional.of(params.toNode())))
+                .getBytes(StandardCharsets.UTF_8)),
         failure ->
             lose(1006, "send failed", ClientErrors.connectionLost(url, "sending connect failed")));
   }
@@ -288,7 +294,7 @@ final class WebSocketGatewayClient implements GatewayClient, InboundListener.Con
     }
     hello = parsed;
     if (parsed.policy().maxPayload() > 0) {
-      incoming.limit(parsed.policy().maxPayload());
+      link.maxMessageBytes(parsed.policy().maxPayload());
     }
     if (phase.compareAndSet(Phase.AWAIT_HELLO, Phase.OPEN)) {
       watchdog.heard();
@@ -374,7 +380,7 @@ final class WebSocketGatewayClient implements GatewayClient, InboundListener.Con
     }
     ClawgateException error =
         current == Phase.OPENING
-            ? ClientErrors.unreachable(url, new HttpTimeoutException("upgrade timed out"))
+            ? ClientErrors.unreachable(url, new SocketTimeoutException("upgrade timed out"))
             : ClientErrors.handshakeTimeout(
                 url,
                 current == Phase.AWAIT_CHALLENGE ? "connect.challenge" : "an answer to connect",

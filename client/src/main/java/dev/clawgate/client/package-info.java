@@ -1,7 +1,8 @@
 /**
  * The clawgate gateway client: device identity and token files under the state dir, the connect
- * handshake over the JDK WebSocket, request/response correlation, ordered event delivery, and a
- * reconnecting session for long-lived callers such as {@code clawgate mcp serve}.
+ * handshake over a WebSocket of its own (RFC 6455 over a blocking socket), request/response
+ * correlation, ordered event delivery, and a reconnecting session for long-lived callers such as
+ * {@code clawgate mcp serve}.
  *
  * <p>Entry points: {@link dev.clawgate.client.GatewayClient#connect(ClientOptions)} for one
  * connection, {@link dev.clawgate.client.ReconnectingGatewayClient#start(ClientOptions)} for a

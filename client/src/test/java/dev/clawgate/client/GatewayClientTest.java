@@ -331,7 +331,7 @@ class GatewayClientTest {
       assertThat(client.isOpen()).isFalse();
       assertThat(client.disconnected().toCompletableFuture().join().reason())
           .isEqualTo("message too big");
-      await().until(() -> gateway.closeCodes.contains(1000));
+      await().until(() -> gateway.closeCodes.contains(1009));
     }
   }
 
