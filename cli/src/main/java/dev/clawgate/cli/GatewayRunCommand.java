@@ -4,11 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.clawgate.core.config.ConfigLoader;
 import dev.clawgate.core.config.GatewayConfig;
-import dev.clawgate.core.pairing.PairingService;
-import dev.clawgate.core.store.StateStore;
-import dev.clawgate.gateway.EventBus;
-import dev.clawgate.gateway.GatewayServer;
-import dev.clawgate.gateway.pairing.PairingMethods;
+import dev.clawgate.gateway.GatewayApp;
 import dev.clawgate.protocol.ClawgateException;
 import dev.clawgate.protocol.DetailCode;
 import dev.clawgate.protocol.ErrorCode;
@@ -20,10 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -110,45 +102,18 @@ final class GatewayRunCommand implements java.util.concurrent.Callable<Integer> 
     PrintWriter out =
         spec == null ? new PrintWriter(System.out, true) : spec.commandLine().getOut();
 
-    StateStore store = StateStore.open(config.databaseFile());
-    AtomicReference<Optional<EventBus>> events = new AtomicReference<>(Optional.empty());
-    PairingService pairing =
-        PairingService.create(
-            store,
-            config.auth(),
-            config.pairing(),
-            Clock.systemUTC(),
-            PairingMethods.broadcaster(events));
-    pairing.sweep();
-    GatewayServer.Builder builder = GatewayServer.builder(config, pairing);
-    PairingMethods.specs(pairing).forEach(builder::method);
-    GatewayServer server = builder.build();
-    try {
-      server.start();
-    } catch (RuntimeException e) {
-      store.close();
-      throw e;
-    }
-    events.set(Optional.of(server.events()));
-
-    ScheduledExecutorService sweeper =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofVirtual().name("clawgate-sweeper").factory());
-    sweeper.scheduleWithFixedDelay(() -> sweepQuietly(pairing), 30, 30, TimeUnit.SECONDS);
-
+    GatewayApp app = GatewayApp.start(config, Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  sweeper.shutdownNow();
-                  server.close();
-                  store.close();
+                  app.close();
                   stopped.countDown();
                 },
                 "clawgate-shutdown"));
 
-    String url = "ws://" + displayHost(config) + ":" + server.port();
+    String url = "ws://" + displayHost(config) + ":" + app.port();
     out.println("clawgate gateway listening on " + url + " (state dir " + config.stateDir() + ")");
     switch (config.auth().mode()) {
       case TOKEN -> {
@@ -169,15 +134,6 @@ final class GatewayRunCommand implements java.util.concurrent.Callable<Integer> 
     out.flush();
     stopped.await();
     return Main.OK;
-  }
-
-  private static void sweepQuietly(PairingService pairing) {
-    try {
-      pairing.sweep();
-    } catch (RuntimeException e) {
-      LoggerFactory.getLogger(GatewayRunCommand.class)
-          .warn("pairing sweep failed: {}", e.getMessage());
-    }
   }
 
   private static String displayHost(GatewayConfig config) {

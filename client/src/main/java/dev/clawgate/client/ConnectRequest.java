@@ -9,7 +9,6 @@ import dev.clawgate.protocol.Frames;
 import dev.clawgate.protocol.HelloOk;
 import dev.clawgate.protocol.ProtocolVersions;
 import dev.clawgate.protocol.ResponseFrame;
-import dev.clawgate.protocol.device.DeviceAuthPayload;
 import dev.clawgate.protocol.device.DeviceIdentity;
 import java.util.List;
 import java.util.Map;
@@ -47,16 +46,7 @@ final class ConnectRequest {
     }
     DeviceIdentity identity = options.identity().get();
     // The signature covers the scopes in the order sent and the token sent: sign exactly these.
-    String signature =
-        identity.sign(DeviceAuthPayload.v3(unsigned, identity.deviceId(), nowMs, nonce));
-    DeviceProof proof =
-        new DeviceProof(
-            identity.deviceId(),
-            identity.publicKey().base64Url(),
-            signature,
-            nowMs,
-            Optional.of(nonce));
-    return params(options, auth, Optional.of(proof));
+    return unsigned.withDevice(identity.proveV3(unsigned, nonce, nowMs));
   }
 
   /**

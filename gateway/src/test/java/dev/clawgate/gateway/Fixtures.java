@@ -15,11 +15,9 @@ import dev.clawgate.protocol.ClawgateException;
 import dev.clawgate.protocol.ClientInfo;
 import dev.clawgate.protocol.ConnectParams;
 import dev.clawgate.protocol.DetailCode;
-import dev.clawgate.protocol.DeviceProof;
 import dev.clawgate.protocol.ErrorCode;
 import dev.clawgate.protocol.Role;
 import dev.clawgate.protocol.ScopeSet;
-import dev.clawgate.protocol.device.DeviceAuthPayload;
 import dev.clawgate.protocol.device.DeviceIdentity;
 import java.nio.file.Path;
 import java.util.List;
@@ -127,27 +125,6 @@ final class Fixtures {
   /** {@code params} with a v3 device proof over {@code nonce}, signed now. */
   static ConnectParams signed(
       ConnectParams params, DeviceIdentity identity, String nonce, long signedAtMs) {
-    String payload = DeviceAuthPayload.v3(params, identity.deviceId(), signedAtMs, nonce);
-    DeviceProof proof =
-        new DeviceProof(
-            identity.deviceId(),
-            identity.publicKey().base64Url(),
-            identity.sign(payload),
-            signedAtMs,
-            Optional.of(nonce));
-    return new ConnectParams(
-        params.minProtocol(),
-        params.maxProtocol(),
-        params.client(),
-        params.caps(),
-        params.commands(),
-        params.permissions(),
-        params.pathEnv(),
-        params.role(),
-        params.scopeNames(),
-        params.auth(),
-        Optional.of(proof),
-        params.locale(),
-        params.userAgent());
+    return params.withDevice(identity.proveV3(params, nonce, signedAtMs));
   }
 }

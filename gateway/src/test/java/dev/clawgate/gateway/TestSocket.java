@@ -22,14 +22,15 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A real JDK WebSocket client for tests: collects whole text messages (joining partial frames),
- * records the close code and reason, and offers the protocol steps tests need.
+ * records the close code and reason, and offers the protocol steps tests need. Public for the
+ * end-to-end tests ({@code e2e}), which send what no real client would.
  */
-final class TestSocket implements WebSocket.Listener, AutoCloseable {
-  static final Duration WAIT = Duration.ofSeconds(10);
+public final class TestSocket implements WebSocket.Listener, AutoCloseable {
+  public static final Duration WAIT = Duration.ofSeconds(10);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** How the server closed the socket; code -1 when the connection failed without a close frame. */
-  record Close(int code, String reason) {}
+  public record Close(int code, String reason) {}
 
   private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
   private final StringBuilder partial = new StringBuilder();
@@ -37,11 +38,11 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
   private final AtomicInteger ids = new AtomicInteger();
   private @Nullable WebSocket socket;
 
-  static TestSocket open(int port) {
+  public static TestSocket open(int port) {
     return open(port, "/", Map.of());
   }
 
-  static TestSocket open(int port, String path, Map<String, String> headers) {
+  public static TestSocket open(int port, String path, Map<String, String> headers) {
     TestSocket listener = new TestSocket();
     WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(WAIT);
     headers.forEach(builder::header);
@@ -95,12 +96,12 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
   }
 
   /** Sends one text message. */
-  void send(String text) {
+  public void send(String text) {
     socket().sendText(text, true).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
   }
 
   /** Sends one binary message. */
-  void sendBinary(byte[] data) {
+  public void sendBinary(byte[] data) {
     socket()
         .sendBinary(ByteBuffer.wrap(data), true)
         .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS)
@@ -108,7 +109,7 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
   }
 
   /** Sends a request and returns its id. */
-  String request(String method, JsonNode params) {
+  public String request(String method, JsonNode params) {
     String id = "r" + ids.incrementAndGet();
     ObjectNode frame = Json.mapper().createObjectNode();
     frame.put("type", "req");
@@ -120,29 +121,29 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
   }
 
   /** Calls a method and returns its response frame, skipping events that arrive meanwhile. */
-  JsonNode call(String method, JsonNode params) {
+  public JsonNode call(String method, JsonNode params) {
     String id = request(method, params);
     return next(
         f -> f.path("type").asString("").equals("res") && f.path("id").asString("").equals(id));
   }
 
-  JsonNode call(String method) {
+  public JsonNode call(String method) {
     return call(method, Json.mapper().createObjectNode());
   }
 
   /** Reads the challenge, sends connect with {@code params}, returns the response frame. */
-  JsonNode connect(JsonNode params) {
+  public JsonNode connect(JsonNode params) {
     challenge();
     return sendConnect(params);
   }
 
   /** Sends connect (the challenge already read) and returns the response frame. */
-  JsonNode sendConnect(JsonNode params) {
+  public JsonNode sendConnect(JsonNode params) {
     return call("connect", params);
   }
 
   /** Reads the first message, which must be the challenge; returns its payload. */
-  JsonNode challenge() {
+  public JsonNode challenge() {
     JsonNode frame = next();
     assertThat(frame.path("type").asString("")).isEqualTo("event");
     assertThat(frame.path("event").asString("")).isEqualTo("connect.challenge");
@@ -150,13 +151,13 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
   }
 
   /** The next message as JSON. */
-  JsonNode next() {
+  public JsonNode next() {
     String text = nextText();
     return Json.mapper().readTree(text);
   }
 
   /** The next message's raw text. */
-  String nextText() {
+  public String nextText() {
     try {
       String text = messages.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       if (text == null) {
@@ -170,7 +171,7 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
   }
 
   /** The next message matching {@code wanted}, discarding others. */
-  JsonNode next(Predicate<JsonNode> wanted) {
+  public JsonNode next(Predicate<JsonNode> wanted) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < deadline) {
       JsonNode frame = next();
@@ -182,22 +183,22 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
   }
 
   /** The next event named {@code event}. */
-  JsonNode nextEvent(String event) {
+  public JsonNode nextEvent(String event) {
     return next(f ->
         f.path("type").asString("").equals("event") && f.path("event").asString("").equals(event));
   }
 
   /** Messages received and not yet read. */
-  int pending() {
+  public int pending() {
     return messages.size();
   }
 
   /** Waits for the server to close the socket. */
-  Close awaitClose() {
+  public Close awaitClose() {
     return closed.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
   }
 
-  boolean isClosed() {
+  public boolean isClosed() {
     return closed.isDone();
   }
 

@@ -45,6 +45,24 @@ public record ConnectParams(
   /** Most scopes a client may request at once. */
   public static final int MAX_SCOPES = 32;
 
+  /** These params with {@code proof} as the device identity proof (replacing any). */
+  public ConnectParams withDevice(DeviceProof proof) {
+    return new ConnectParams(
+        minProtocol,
+        maxProtocol,
+        client,
+        caps,
+        commands,
+        permissions,
+        pathEnv,
+        role,
+        scopeNames,
+        auth,
+        Optional.of(proof),
+        locale,
+        userAgent);
+  }
+
   private static final Set<String> KEYS =
       Set.of(
           "minProtocol",

@@ -211,14 +211,17 @@ final class ConnectDecision {
       if (!mutate) {
         return NeedsWrite.INSTANCE;
       }
+      boolean silent = secretProven && attempt.local() && pairing.autoApproveLocal();
+      // A request approved in this same transaction was never pending for anyone: announce only
+      // its resolution, so owners never see a request appear that needs nothing from them.
+      PairingListener announcer = silent ? PairingListener.none() : listener;
       Result pending =
           PendingRequests.upsert(
-              tx, attempt, reason.get(), device, pairing, now, listener, afterCommit);
+              tx, attempt, reason.get(), device, pairing, now, announcer, afterCommit);
       if (pending instanceof Refused) {
         return pending;
       }
       PairingRequest request = ((PendingRequests.Upserted) pending).request();
-      boolean silent = secretProven && attempt.local() && pairing.autoApproveLocal();
       if (!silent) {
         return new Refused(PairingErrors.pairingRequired(request, role, requested, device));
       }

@@ -16,11 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteConfig;
 
@@ -143,14 +145,44 @@ public final class StateStore implements AutoCloseable {
    */
   public <T> T write(Work<T> work) {
     ensureOpen();
-    Future<T> result = writerThread.submit(() -> inTransaction(writer, work, "BEGIN IMMEDIATE"));
+    // Whoever sets this first decides: the writer thread (the work runs) or an interrupted caller
+    // (it never will). A FutureTask's cancel cannot tell, as it also succeeds on a running task.
+    AtomicBoolean claimed = new AtomicBoolean();
+    Future<T> result =
+        writerThread.submit(() -> {
+          if (!claimed.compareAndSet(false, true)) {
+            throw new CancellationException("abandoned by its interrupted caller");
+          }
+          return inTransaction(writer, work, "BEGIN IMMEDIATE");
+        });
     try {
       return result.get();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unavailable("interrupted while writing", e);
+      if (claimed.compareAndSet(false, true)) {
+        Thread.currentThread().interrupt();
+        throw unavailable("interrupted before the write started; nothing was changed", e);
+      }
+      // Already running: the transaction commits or rolls back whatever the caller does, so the
+      // caller waits for the outcome instead of reporting a failure that may not be one.
+      return awaitUninterruptibly(result);
     } catch (ExecutionException e) {
       throw rethrow(e.getCause() == null ? e : e.getCause());
+    }
+  }
+
+  private <T> T awaitUninterruptibly(Future<T> result) {
+    try {
+      while (true) {
+        try {
+          return result.get();
+        } catch (InterruptedException again) {
+          // keep waiting; the flag is restored below
+        } catch (ExecutionException e) {
+          throw rethrow(e.getCause() == null ? e : e.getCause());
+        }
+      }
+    } finally {
+      Thread.currentThread().interrupt();
     }
   }
 

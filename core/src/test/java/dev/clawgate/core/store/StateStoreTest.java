@@ -2,6 +2,7 @@ package dev.clawgate.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import dev.clawgate.protocol.ClawgateException;
 import dev.clawgate.protocol.DetailCode;
@@ -15,6 +16,8 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -147,5 +150,72 @@ class StateStoreTest {
 
     assertThat(error).isNotNull();
     assertThat(error.detail()).isEqualTo(DetailCode.STORE_UNAVAILABLE);
+  }
+
+  @Test
+  void anInterruptedWriterGetsTheTruth() throws Exception {
+    try (StateStore store = StateStore.open(dir.resolve("state.db"))) {
+      CountDownLatch firstRunning = new CountDownLatch(1);
+      CountDownLatch releaseFirst = new CountDownLatch(1);
+      AtomicReference<Object> firstOutcome = new AtomicReference<>();
+      AtomicReference<Object> secondOutcome = new AtomicReference<>();
+      AtomicReference<Boolean> firstStillInterrupted = new AtomicReference<>();
+      String insert =
+          "INSERT INTO audit_log (at_ms, action, actor, outcome) VALUES (?, 'x', 'y', 'ok')";
+
+      // The first write is running when its caller is interrupted: the caller waits for the
+      // commit and gets the result, with its interrupt flag kept.
+      Thread first =
+          Thread.ofPlatform()
+              .start(() -> {
+                try {
+                  firstOutcome.set(
+                      store.write(tx -> {
+                        firstRunning.countDown();
+                        awaitQuietly(releaseFirst);
+                        return tx.update(insert, 1L);
+                      }));
+                } catch (RuntimeException e) {
+                  firstOutcome.set(e);
+                }
+                firstStillInterrupted.set(Thread.currentThread().isInterrupted());
+              });
+      firstRunning.await();
+      // The second is queued behind it when its caller is interrupted: it never runs.
+      Thread second =
+          Thread.ofPlatform()
+              .start(() -> {
+                try {
+                  secondOutcome.set(store.write(tx -> tx.update(insert, 2L)));
+                } catch (RuntimeException e) {
+                  secondOutcome.set(e);
+                }
+              });
+      await().until(() -> second.getState() == Thread.State.WAITING);
+      second.interrupt();
+      second.join();
+      first.interrupt();
+      await().until(() -> first.getState() == Thread.State.WAITING);
+      releaseFirst.countDown();
+      first.join();
+
+      assertThat(firstOutcome.get()).isEqualTo(1);
+      assertThat(firstStillInterrupted.get()).isTrue();
+      assertThat(secondOutcome.get())
+          .isInstanceOfSatisfying(
+              ClawgateException.class,
+              e -> assertThat(e.getMessage()).contains("nothing was changed"));
+      List<Long> written =
+          store.read(tx -> tx.list("SELECT at_ms FROM audit_log", rs -> rs.getLong(1)));
+      assertThat(written).containsExactly(1L);
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException("the writer thread is never interrupted", e);
+    }
   }
 }

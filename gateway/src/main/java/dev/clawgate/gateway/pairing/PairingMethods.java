@@ -2,10 +2,8 @@ package dev.clawgate.gateway.pairing;
 
 import dev.clawgate.core.pairing.Approver;
 import dev.clawgate.core.pairing.PairedDevice;
-import dev.clawgate.core.pairing.PairingListener;
 import dev.clawgate.core.pairing.PairingRequest;
 import dev.clawgate.core.pairing.PairingService;
-import dev.clawgate.gateway.EventBus;
 import dev.clawgate.gateway.MethodCall;
 import dev.clawgate.gateway.MethodSpec;
 import dev.clawgate.protocol.Fields;
@@ -16,15 +14,14 @@ import dev.clawgate.protocol.ScopeSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The {@code device.pair.*} and {@code device.token.*} methods, and the pairing events. Each method
- * is a thin mapping onto {@link PairingService}; every rule (authority, union, revisions) lives
- * there. All need {@code operator.pairing}; approving also needs every scope it grants, which the
- * service checks against the calling connection's scopes.
+ * The {@code device.pair.*} and {@code device.token.*} methods ({@link PairingEvents} carries the
+ * pairing events). Each method is a thin mapping onto {@link PairingService}; every rule
+ * (authority, union, revisions) lives there. All need {@code operator.pairing}; approving also
+ * needs every scope it grants, which the service checks against the calling connection's scopes.
  */
 public final class PairingMethods {
   private static final int ID_MAX = 128;
@@ -41,40 +38,6 @@ public final class PairingMethods {
         MethodSpec.operator("device.pair.rename", Scope.PAIRING, call -> rename(pairing, call)),
         MethodSpec.operator("device.token.rotate", Scope.PAIRING, call -> rotate(pairing, call)),
         MethodSpec.operator("device.token.revoke", Scope.PAIRING, call -> revoke(pairing, call)));
-  }
-
-  /**
-   * A listener that broadcasts {@code device.pair.requested} / {@code device.pair.resolved} to
-   * connections holding {@code operator.pairing}, once {@code events} is set (the server is built
-   * after the service that needs the listener).
-   */
-  public static PairingListener broadcaster(AtomicReference<Optional<EventBus>> events) {
-    return new PairingListener() {
-      @Override
-      public void requested(PairingRequest request) {
-        events
-            .get()
-            .ifPresent(bus ->
-                bus.broadcast(
-                    "device.pair.requested",
-                    PairingJson.request(request, Optional.empty()),
-                    Optional.of(Scope.PAIRING)));
-      }
-
-      @Override
-      public void resolved(PairingRequest request) {
-        ObjectNode payload = Json.mapper().createObjectNode();
-        payload.put("requestId", request.requestId());
-        payload.put("deviceId", request.deviceId());
-        payload.put("decision", request.state().wireName());
-        payload.put("revision", request.revision());
-        request.resolvedAtMs().ifPresent(ts -> payload.put("ts", ts));
-        events
-            .get()
-            .ifPresent(
-                bus -> bus.broadcast("device.pair.resolved", payload, Optional.of(Scope.PAIRING)));
-      }
-    };
   }
 
   static Approver approver(MethodCall call) {

@@ -1,5 +1,7 @@
 package dev.clawgate.protocol.device;
 
+import dev.clawgate.protocol.ConnectParams;
+import dev.clawgate.protocol.DeviceProof;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -10,6 +12,7 @@ import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * A device's Ed25519 key pair: what a client holds to prove it is a paired device. Keys are stored
@@ -68,6 +71,16 @@ public final class DeviceIdentity {
 
   public String privateKeyPem() {
     return Pem.encode("PRIVATE KEY", privateKey.getEncoded());
+  }
+
+  /**
+   * The v3 proof of this device for {@code params} (without their own proof) on the connection
+   * whose challenge carried {@code nonce}: {@code params.withDevice(proof)} is the signed connect.
+   */
+  public DeviceProof proveV3(ConnectParams params, String nonce, long signedAtMs) {
+    String payload = DeviceAuthPayload.v3(params, deviceId(), signedAtMs, nonce);
+    return new DeviceProof(
+        deviceId(), publicKey.base64Url(), sign(payload), signedAtMs, Optional.of(nonce));
   }
 
   /** Signs the UTF-8 bytes of {@code payload}; returns base64url without padding. */

@@ -1,0 +1,116 @@
+package dev.clawgate.gateway;
+
+import dev.clawgate.core.config.GatewayConfig;
+import dev.clawgate.core.pairing.PairingService;
+import dev.clawgate.core.store.StateStore;
+import dev.clawgate.gateway.pairing.PairingEvents;
+import dev.clawgate.gateway.pairing.PairingMethods;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole gateway as {@code clawgate gateway run} runs it: the state store, the pairing service
+ * (announcing requests through the server's event bus), the server with the pairing methods, and a
+ * periodic sweep of expired pairing requests. This is the one place these parts are wired together,
+ * so tests that start it run exactly what production runs.
+ *
+ * <p>Life cycle: {@link #start} opens the store, sweeps once, binds the port and starts the
+ * sweeper; {@link #close} stops them in the reverse order (sweeper, then server, whose open
+ * connections may still use the store, then store).
+ */
+public final class GatewayApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
+
+  /** How often expired pairing requests are swept and old records pruned. */
+  static final Duration SWEEP_INTERVAL = Duration.ofSeconds(30);
+
+  private final StateStore store;
+  private final GatewayServer server;
+  private final ScheduledExecutorService sweeper;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private GatewayApp(StateStore store, GatewayServer server, ScheduledExecutorService sweeper) {
+    this.store = store;
+    this.server = server;
+    this.sweeper = sweeper;
+  }
+
+  /**
+   * Opens the state store of {@code config}, starts the gateway on its port and returns once it is
+   * listening.
+   *
+   * @param clock the clock of pairing (TTLs, token times) and of the server (challenges,
+   *     signatures, rate limits); production uses {@link Clock#systemUTC()}
+   * @throws dev.clawgate.protocol.ClawgateException {@code STORE_UNAVAILABLE} when the store cannot
+   *     be opened, {@code INVALID_CONFIG} when the port cannot be bound; nothing is left open
+   */
+  public static GatewayApp start(GatewayConfig config, Clock clock) {
+    Objects.requireNonNull(config, "null config");
+    Objects.requireNonNull(clock, "null clock");
+    StateStore store = StateStore.open(config.databaseFile());
+    try {
+      // The service needs its listener before the server exists; it is attached once started.
+      PairingEvents events = PairingEvents.detached();
+      PairingService pairing =
+          PairingService.create(store, config.auth(), config.pairing(), clock, events);
+      pairing.sweep();
+      GatewayServer.Builder builder = GatewayServer.builder(config, pairing).clock(clock);
+      PairingMethods.specs(pairing).forEach(builder::method);
+      GatewayServer server = builder.build();
+      server.start();
+      events.attach(server.events(), pairing::device);
+      ScheduledExecutorService sweeper =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofVirtual().name("clawgate-sweeper").factory());
+      long everyMs = SWEEP_INTERVAL.toMillis();
+      // Failures are handled inside the task; shutdownNow() in close() ends the schedule.
+      var _ =
+          sweeper.scheduleWithFixedDelay(
+              () -> sweepQuietly(pairing), everyMs, everyMs, TimeUnit.MILLISECONDS);
+      return new GatewayApp(store, server, sweeper);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** The bound port (the ephemeral one when configured with port 0). */
+  public int port() {
+    return server.port();
+  }
+
+  /** The state store, for reading: every change goes through the pairing service. */
+  public StateStore store() {
+    return store;
+  }
+
+  /**
+   * Stops the sweeper, then the server (gracefully: {@code shutdown} event, close 1001), then the
+   * store. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    sweeper.shutdownNow();
+    server.close();
+    store.close();
+  }
+
+  private static void sweepQuietly(PairingService pairing) {
+    try {
+      pairing.sweep();
+    } catch (RuntimeException e) {
+      // A failed sweep must not cancel the schedule; the next one retries.
+      LOG.warn("pairing sweep failed: {}", e.getMessage());
+    }
+  }
+}
