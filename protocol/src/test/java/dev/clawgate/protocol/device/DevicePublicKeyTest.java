@@ -8,11 +8,14 @@ import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.security.SignatureException;
 import java.security.spec.EdECPrivateKeySpec;
 import java.security.spec.NamedParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -168,5 +171,78 @@ class DevicePublicKeyTest {
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
     assertThat(a).isNotEqualTo(DeviceIdentity.generate().publicKey());
     assertThat(DevicePublicKey.of(a.javaKey())).isEqualTo(a);
+  }
+
+  /**
+   * The verifier agrees with the JDK's Ed25519 provider on genuine signatures, on every single-bit
+   * change of signature or message, and on a non-canonical S (S + L), over seeded random keys.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+  void agreesWithTheJdkProvider(long seed) throws GeneralSecurityException {
+    Random random = new Random(seed);
+    DeviceIdentity identity = DeviceIdentity.generate();
+    DevicePublicKey key = identity.publicKey();
+    byte[] message = new byte[random.nextInt(300)];
+    random.nextBytes(message);
+    byte[] signature =
+        Base64.getUrlDecoder()
+            .decode(identity.sign(new String(message, StandardCharsets.ISO_8859_1)));
+    byte[] signed =
+        new String(message, StandardCharsets.ISO_8859_1).getBytes(StandardCharsets.UTF_8);
+
+    assertThat(key.verifies(signed, signature))
+        .isTrue()
+        .isEqualTo(jdkVerifies(key, signed, signature));
+    for (int trial = 0; trial < 40; trial++) {
+      byte[] badSignature = signature.clone();
+      badSignature[random.nextInt(badSignature.length)] ^= (byte) (1 << random.nextInt(8));
+      assertThat(key.verifies(signed, badSignature))
+          .isEqualTo(jdkVerifies(key, signed, badSignature))
+          .isFalse();
+      if (signed.length > 0) {
+        byte[] badMessage = signed.clone();
+        badMessage[random.nextInt(badMessage.length)] ^= (byte) (1 << random.nextInt(8));
+        assertThat(key.verifies(badMessage, signature)).isFalse();
+      }
+    }
+    byte[] nonCanonical = signature.clone();
+    addOrderToS(nonCanonical);
+    assertThat(key.verifies(signed, nonCanonical))
+        .isEqualTo(jdkVerifies(key, signed, nonCanonical))
+        .isFalse();
+    assertThat(key.verifies(signed, Arrays.copyOf(signature, 63))).isFalse();
+  }
+
+  private static boolean jdkVerifies(DevicePublicKey key, byte[] message, byte[] signature)
+      throws GeneralSecurityException {
+    Signature verifier = Signature.getInstance("Ed25519");
+    verifier.initVerify(
+        KeyFactory.getInstance("Ed25519")
+            .generatePublic(
+                new X509EncodedKeySpec(
+                    Base64.getMimeDecoder()
+                        .decode(
+                            key.pem()
+                                .replace("-----BEGIN PUBLIC KEY-----", "")
+                                .replace("-----END PUBLIC KEY-----", "")))));
+    verifier.update(message);
+    try {
+      return verifier.verify(signature);
+    } catch (SignatureException e) {
+      return false;
+    }
+  }
+
+  /** S (the signature's second half, little-endian) plus the group order L. */
+  private static void addOrderToS(byte[] signature) {
+    byte[] order =
+        HexFormat.of().parseHex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
+    int carry = 0;
+    for (int i = 0; i < 32; i++) {
+      int sum = (signature[32 + i] & 0xFF) + (order[i] & 0xFF) + carry;
+      signature[32 + i] = (byte) sum;
+      carry = sum >> 8;
+    }
   }
 }

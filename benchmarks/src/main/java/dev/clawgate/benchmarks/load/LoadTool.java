@@ -1,0 +1,75 @@
+package dev.clawgate.benchmarks.load;
+
+import dev.clawgate.protocol.AuthParams;
+import java.time.Duration;
+
+/**
+ * The load tool's entry point: {@code handshakes} measures handshake throughput and latency against
+ * a running gateway, {@code idle} holds many handshaken connections. See {@link LoadOptions#USAGE}
+ * and docs/benchmarks.md; benchmarks/run-load.sh runs the whole suite against a fresh gateway.
+ */
+public final class LoadTool {
+  private LoadTool() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      System.out.print(LoadOptions.USAGE);
+      return;
+    }
+    LoadOptions options;
+    try {
+      options = LoadOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("clawgate-load: " + e.getMessage());
+      System.err.print(LoadOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    Report report = run(options);
+    System.out.println(report.json().toString());
+    System.out.println(report.human());
+  }
+
+  static Report run(LoadOptions options) throws Exception {
+    boolean idle = options.command().equals("idle");
+    ConnectFrames frames;
+    String label;
+    if (options.mode().equals("device")) {
+      DevicePairing.Paired device =
+          DevicePairing.pair(options.url(), options.token(), options.scopes());
+      AuthParams auth =
+          options.deviceAuth().equals("device-token")
+              ? AuthParams.none().withDeviceToken(device.deviceToken())
+              : AuthParams.none().withToken(options.token());
+      frames =
+          ConnectFrames.signed(
+              device.identity(),
+              DeviceSigner.of(options.signer(), device.identity()),
+              auth,
+              options.scopes());
+      label = "signed device (" + options.deviceAuth() + "), " + options.client() + " client";
+    } else {
+      frames = ConnectFrames.sharedToken(options.token(), options.scopes());
+      label = "shared token, no device, " + options.client() + " client";
+    }
+    int sockets =
+        (int) Math.min(Integer.MAX_VALUE / 2, idle ? options.connections() : options.concurrency());
+    // Idle sockets must outlive the hold; handshakes that stall should fail fast instead.
+    Duration idleTimeout =
+        idle ? options.hold().plus(Duration.ofMinutes(5)) : Handshaker.STEP_TIMEOUT;
+    try (Handshaker handshaker =
+        Handshaker.of(options.client(), options.url(), frames, sockets + 16, idleTimeout)) {
+      Report report =
+          idle
+              ? new IdleLoad(handshaker).run(options, label)
+              : new HandshakeLoad(handshaker).run(options, label);
+      report.json().put("mode", options.mode());
+      report.json().put("client", options.client());
+      if (options.mode().equals("device")) {
+        report.json().put("deviceAuth", options.deviceAuth());
+        report.json().put("signer", options.signer());
+      }
+      return report;
+    }
+  }
+}
