@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "A self-hosted agent gateway (OpenClaw gateway protocol 3 and 4).",
-    subcommands = {GatewayCommand.class})
+    subcommands = {GatewayCommand.class, HealthCommand.class})
 public final class Main {
   /** Exit code: success. */
   static final int OK = 0;
@@ -70,6 +70,9 @@ public final class Main {
     }
     if (e.code() == ErrorCode.NOT_PAIRED) {
       return NEEDS_APPROVAL;
+    }
+    if (OwnerErrors.unreachable(e)) {
+      return UNREACHABLE;
     }
     return FAILED;
   }

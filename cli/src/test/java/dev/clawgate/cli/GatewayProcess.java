@@ -37,8 +37,15 @@ final class GatewayProcess implements AutoCloseable {
     this.process = process;
   }
 
-  /** Starts the gateway on {@code stateDir} and waits until it listens (or fails). */
+  /**
+   * Starts the gateway on {@code stateDir} and any free port; waits until it listens (or fails).
+   */
   static GatewayProcess start(Path stateDir, Duration timeout) throws IOException {
+    return start(stateDir, timeout, 0);
+  }
+
+  /** Starts the gateway on {@code stateDir} and {@code port}; waits until it listens (or fails). */
+  static GatewayProcess start(Path stateDir, Duration timeout, int port) throws IOException {
     String java = ProcessHandle.current().info().command().orElseThrow();
     List<String> command =
         List.of(
@@ -53,7 +60,7 @@ final class GatewayProcess implements AutoCloseable {
             "--state-dir",
             stateDir.toString(),
             "--port",
-            "0");
+            Integer.toString(port));
     GatewayProcess gateway = new GatewayProcess(new ProcessBuilder(command).start());
     gateway.drain(gateway.process.getInputStream(), "out");
     gateway.drain(gateway.process.getErrorStream(), "err");

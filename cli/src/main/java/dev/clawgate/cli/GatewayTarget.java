@@ -1,0 +1,155 @@
+package dev.clawgate.cli;
+
+import dev.clawgate.client.GatewayUrl;
+import dev.clawgate.client.SharedCredential;
+import dev.clawgate.core.config.ConfigLoader;
+import dev.clawgate.core.config.GatewayConfig;
+import dev.clawgate.protocol.ClawgateException;
+import dev.clawgate.protocol.DetailCode;
+import dev.clawgate.protocol.ErrorCode;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The gateway an owner command talks to, the shared secret it presents, and where each came from
+ * (errors name the source: "the token from env CLAWGATE_GATEWAY_TOKEN was refused").
+ *
+ * <p>The URL: {@code --url}, else {@code $CLAWGATE_GATEWAY_URL}, else {@code gateway.remote.url},
+ * else the local gateway ({@code ws://127.0.0.1:<gateway.port>}). The secret: {@code
+ * --token[-file]} or {@code --password[-file]}, else, for a remote URL, {@code
+ * gateway.remote.token/password}, and for the local gateway its own shared secret (flag, env or
+ * {@code gateway.auth.*}, as the gateway itself resolves it). Owner commands never present a device
+ * identity (pairing.md, connect decision 2): the shared secret is the owner's proof.
+ *
+ * @param config the loaded configuration (validated: a broken file is a usage error)
+ */
+record GatewayTarget(
+    GatewayUrl url,
+    String urlSource,
+    Optional<SharedCredential> credential,
+    String credentialSource,
+    GatewayConfig config) {
+
+  static GatewayTarget resolve(ConnectionOptions options, Map<String, String> env) {
+    Optional<String> flagToken =
+        GatewayRunCommand.secret(options.token, options.tokenFile, "--token-file");
+    Optional<String> flagPassword =
+        GatewayRunCommand.secret(options.password, options.passwordFile, "--password-file");
+    if (flagToken.isPresent() && flagPassword.isPresent()) {
+      throw usage("give either a token or a password, not both");
+    }
+    GatewayConfig config =
+        ConfigLoader.load(
+                new ConfigLoader.Overrides(
+                    Optional.ofNullable(options.stateDir),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty()),
+                env)
+            .config();
+
+    Optional<String> envUrl =
+        Optional.ofNullable(env.get("CLAWGATE_GATEWAY_URL")).filter(v -> !v.isBlank());
+    GatewayUrl url;
+    String urlSource;
+    boolean local = false;
+    if (options.url != null) {
+      url = GatewayUrl.parse(options.url);
+      urlSource = "flag --url";
+    } else if (envUrl.isPresent()) {
+      url = GatewayUrl.parse(envUrl.get());
+      urlSource = "env CLAWGATE_GATEWAY_URL";
+    } else if (config.remote().url().isPresent()) {
+      url = GatewayUrl.parse(config.remote().url().get());
+      urlSource = "config gateway.remote.url";
+    } else {
+      url = GatewayUrl.parse("ws://127.0.0.1:" + config.port());
+      urlSource = "the local gateway (gateway.port " + config.port() + ")";
+      local = true;
+    }
+
+    if (flagToken.isPresent()) {
+      return new GatewayTarget(
+          url, urlSource, Optional.of(token(flagToken.get())), fileOrFlag(options, true), config);
+    }
+    if (flagPassword.isPresent()) {
+      return new GatewayTarget(
+          url,
+          urlSource,
+          Optional.of(password(flagPassword.get())),
+          fileOrFlag(options, false),
+          config);
+    }
+    if (!local) {
+      if (config.remote().token().isPresent()) {
+        return new GatewayTarget(
+            url,
+            urlSource,
+            Optional.of(token(config.remote().token().get())),
+            "config gateway.remote.token",
+            config);
+      }
+      if (config.remote().password().isPresent()) {
+        return new GatewayTarget(
+            url,
+            urlSource,
+            Optional.of(password(config.remote().password().get())),
+            "config gateway.remote.password",
+            config);
+      }
+    }
+    GatewayConfig.AuthConfig auth = config.auth();
+    return switch (auth.mode()) {
+      case TOKEN ->
+          new GatewayTarget(
+              url, urlSource, auth.token().map(GatewayTarget::token), auth.tokenSource(), config);
+      case PASSWORD ->
+          new GatewayTarget(
+              url,
+              urlSource,
+              auth.password().map(GatewayTarget::password),
+              nonBlank(env.get("CLAWGATE_GATEWAY_PASSWORD"))
+                  ? "env CLAWGATE_GATEWAY_PASSWORD"
+                  : "config gateway.auth.password",
+              config);
+      case NONE -> new GatewayTarget(url, urlSource, Optional.empty(), "none", config);
+    };
+  }
+
+  /** "the token from env CLAWGATE_GATEWAY_TOKEN" style words for messages. */
+  String describeCredential() {
+    return credential
+        .map(c ->
+            (c instanceof SharedCredential.Token ? "the token from " : "the password from ")
+                + credentialSource)
+        .orElse("no shared secret");
+  }
+
+  private static String fileOrFlag(ConnectionOptions options, boolean token) {
+    if (token) {
+      return options.token != null ? "flag --token" : "file " + options.tokenFile;
+    }
+    return options.password != null ? "flag --password" : "file " + options.passwordFile;
+  }
+
+  private static SharedCredential token(String value) {
+    return new SharedCredential.Token(value);
+  }
+
+  private static SharedCredential password(String value) {
+    return new SharedCredential.Password(value);
+  }
+
+  private static boolean nonBlank(@Nullable String value) {
+    return value != null && !value.isBlank();
+  }
+
+  private static ClawgateException usage(String message) {
+    return ClawgateException.of(ErrorCode.INVALID_REQUEST, DetailCode.INVALID_CONFIG, message)
+        .build();
+  }
+}

@@ -1,0 +1,55 @@
+package dev.clawgate.cli;
+
+import dev.clawgate.protocol.ClawgateException;
+import dev.clawgate.protocol.DetailCode;
+import dev.clawgate.protocol.ErrorCode;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a failure of an owner command into a message that names its cause and the next step: the
+ * address and where it came from for an unreachable gateway, the source of a refused secret. The
+ * code and detail code stay, so the exit code does not change ({@link Main#exitCode}).
+ */
+final class OwnerErrors {
+  /** {@code details.reason} values of the client's transport errors that mean "not reachable". */
+  static final Set<String> UNREACHABLE_REASONS =
+      Set.of("unreachable", "handshake-timeout", "connection-closed");
+
+  private static final Set<DetailCode> SECRET_REFUSED =
+      Set.of(
+          DetailCode.AUTH_TOKEN_MISMATCH,
+          DetailCode.AUTH_TOKEN_MISSING,
+          DetailCode.AUTH_PASSWORD_MISMATCH,
+          DetailCode.AUTH_PASSWORD_MISSING);
+
+  private OwnerErrors() {}
+
+  static ClawgateException explain(ClawgateException e, GatewayTarget target) {
+    if (unreachable(e)) {
+      return rewrite(
+          e,
+          e.getMessage()
+              + " (address from "
+              + target.urlSource()
+              + "; start it with `clawgate gateway run`, or pass --url)");
+    }
+    if (SECRET_REFUSED.contains(e.detail())) {
+      return rewrite(e, e.getMessage() + " (clawgate sent " + target.describeCredential() + ")");
+    }
+    return e;
+  }
+
+  static boolean unreachable(ClawgateException e) {
+    return e.code() == ErrorCode.UNAVAILABLE
+        && UNREACHABLE_REASONS.contains(String.valueOf(e.details().get("reason")));
+  }
+
+  private static ClawgateException rewrite(ClawgateException e, String message) {
+    ClawgateException.Builder builder = ClawgateException.of(e.code(), e.detail(), message);
+    for (Map.Entry<String, Object> entry : e.details().entrySet()) {
+      builder.detail(entry.getKey(), entry.getValue());
+    }
+    return builder.retryable(e.retryable()).cause(e).build();
+  }
+}
