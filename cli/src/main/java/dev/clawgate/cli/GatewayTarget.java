@@ -22,11 +22,14 @@ import org.jspecify.annotations.Nullable;
  * {@code gateway.auth.*}, as the gateway itself resolves it). Owner commands never present a device
  * identity (pairing.md, connect decision 2): the shared secret is the owner's proof.
  *
+ * @param local whether this is the gateway of this state dir (no URL was given anywhere): only then
+ *     may a command fall back to the state dir when the gateway does not answer
  * @param config the loaded configuration (validated: a broken file is a usage error)
  */
 record GatewayTarget(
     GatewayUrl url,
     String urlSource,
+    boolean local,
     Optional<SharedCredential> credential,
     String credentialSource,
     GatewayConfig config) {
@@ -74,12 +77,18 @@ record GatewayTarget(
 
     if (flagToken.isPresent()) {
       return new GatewayTarget(
-          url, urlSource, Optional.of(token(flagToken.get())), fileOrFlag(options, true), config);
+          url,
+          urlSource,
+          local,
+          Optional.of(token(flagToken.get())),
+          fileOrFlag(options, true),
+          config);
     }
     if (flagPassword.isPresent()) {
       return new GatewayTarget(
           url,
           urlSource,
+          local,
           Optional.of(password(flagPassword.get())),
           fileOrFlag(options, false),
           config);
@@ -89,6 +98,7 @@ record GatewayTarget(
         return new GatewayTarget(
             url,
             urlSource,
+            local,
             Optional.of(token(config.remote().token().get())),
             "config gateway.remote.token",
             config);
@@ -97,6 +107,7 @@ record GatewayTarget(
         return new GatewayTarget(
             url,
             urlSource,
+            local,
             Optional.of(password(config.remote().password().get())),
             "config gateway.remote.password",
             config);
@@ -106,17 +117,23 @@ record GatewayTarget(
     return switch (auth.mode()) {
       case TOKEN ->
           new GatewayTarget(
-              url, urlSource, auth.token().map(GatewayTarget::token), auth.tokenSource(), config);
+              url,
+              urlSource,
+              local,
+              auth.token().map(GatewayTarget::token),
+              auth.tokenSource(),
+              config);
       case PASSWORD ->
           new GatewayTarget(
               url,
               urlSource,
+              local,
               auth.password().map(GatewayTarget::password),
               nonBlank(env.get("CLAWGATE_GATEWAY_PASSWORD"))
                   ? "env CLAWGATE_GATEWAY_PASSWORD"
                   : "config gateway.auth.password",
               config);
-      case NONE -> new GatewayTarget(url, urlSource, Optional.empty(), "none", config);
+      case NONE -> new GatewayTarget(url, urlSource, local, Optional.empty(), "none", config);
     };
   }
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "A self-hosted agent gateway (OpenClaw gateway protocol 3 and 4).",
-    subcommands = {GatewayCommand.class, HealthCommand.class})
+    subcommands = {GatewayCommand.class, HealthCommand.class, DevicesCommand.class})
 public final class Main {
   /** Exit code: success. */
   static final int OK = 0;

@@ -2,6 +2,7 @@ package dev.clawgate.gateway.pairing;
 
 import dev.clawgate.core.pairing.PairedDevice;
 import dev.clawgate.core.pairing.PairingRequest;
+import dev.clawgate.core.pairing.PairingService;
 import dev.clawgate.protocol.Json;
 import dev.clawgate.protocol.Role;
 import dev.clawgate.protocol.ScopeSet;
@@ -18,6 +19,24 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class PairingJson {
   private PairingJson() {}
+
+  /**
+   * The {@code device.pair.list} payload: {@code pending} requests (each with its device's approved
+   * scopes) and {@code paired} devices. The CLI prints the same shape when it reads the state dir
+   * directly.
+   */
+  public static ObjectNode snapshot(PairingService.Snapshot snapshot) {
+    ObjectNode node = Json.mapper().createObjectNode();
+    ArrayNode pending = node.putArray("pending");
+    for (PairingRequest r : snapshot.pending()) {
+      Optional<PairedDevice> device =
+          snapshot.paired().stream().filter(d -> d.deviceId().equals(r.deviceId())).findFirst();
+      pending.add(request(r, device));
+    }
+    ArrayNode paired = node.putArray("paired");
+    snapshot.paired().forEach(d -> paired.add(device(d, false)));
+    return node;
+  }
 
   /** A pending or resolved request. */
   public static ObjectNode request(PairingRequest r, Optional<PairedDevice> device) {

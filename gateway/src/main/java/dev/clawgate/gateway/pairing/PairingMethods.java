@@ -49,17 +49,7 @@ public final class PairingMethods {
   }
 
   private static JsonNode list(PairingService pairing) {
-    PairingService.Snapshot snapshot = pairing.list();
-    ObjectNode node = Json.mapper().createObjectNode();
-    var pending = node.putArray("pending");
-    for (PairingRequest r : snapshot.pending()) {
-      Optional<PairedDevice> device =
-          snapshot.paired().stream().filter(d -> d.deviceId().equals(r.deviceId())).findFirst();
-      pending.add(PairingJson.request(r, device));
-    }
-    var paired = node.putArray("paired");
-    snapshot.paired().forEach(d -> paired.add(PairingJson.device(d, false)));
-    return node;
+    return PairingJson.snapshot(pairing.list());
   }
 
   private static JsonNode approve(PairingService pairing, MethodCall call) {
