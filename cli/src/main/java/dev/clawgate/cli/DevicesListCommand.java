@@ -1,6 +1,5 @@
 package dev.clawgate.cli;
 
-import dev.clawgate.client.ClientOptions;
 import dev.clawgate.client.GatewayClient;
 import dev.clawgate.core.pairing.PairingListener;
 import dev.clawgate.core.pairing.PairingService;
@@ -89,14 +88,8 @@ final class DevicesListCommand implements Callable<Integer> {
   }
 
   private JsonNode fromGateway(GatewayTarget target) {
-    ClientOptions.Builder options =
-        ClientOptions.builder()
-            .url(target.url())
-            .scopes("operator.pairing")
-            .connectTimeout(connection.timeout())
-            .requestTimeout(connection.timeout());
-    target.credential().ifPresent(options::credential);
-    try (GatewayClient client = GatewayClient.connect(options.build())) {
+    try (GatewayClient client =
+        GatewayClient.connect(target.ownerOptions(connection.timeout(), "operator.pairing"))) {
       return client.call("device.pair.list", Json.mapper().createObjectNode());
     }
   }

@@ -1,5 +1,6 @@
 package dev.clawgate.cli;
 
+import dev.clawgate.client.ClientOptions;
 import dev.clawgate.client.GatewayUrl;
 import dev.clawgate.client.SharedCredential;
 import dev.clawgate.core.config.ConfigLoader;
@@ -7,6 +8,7 @@ import dev.clawgate.core.config.GatewayConfig;
 import dev.clawgate.protocol.ClawgateException;
 import dev.clawgate.protocol.DetailCode;
 import dev.clawgate.protocol.ErrorCode;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -135,6 +137,21 @@ record GatewayTarget(
               config);
       case NONE -> new GatewayTarget(url, urlSource, local, Optional.empty(), "none", config);
     };
+  }
+
+  /**
+   * Options for an owner connection to this target: the shared secret, no device identity, the
+   * given operator scopes, and {@code timeout} for both the handshake and each request.
+   */
+  ClientOptions ownerOptions(Duration timeout, String... scopes) {
+    ClientOptions.Builder options =
+        ClientOptions.builder()
+            .url(url)
+            .scopes(scopes)
+            .connectTimeout(timeout)
+            .requestTimeout(timeout);
+    credential.ifPresent(options::credential);
+    return options.build();
   }
 
   /** "the token from env CLAWGATE_GATEWAY_TOKEN" style words for messages. */

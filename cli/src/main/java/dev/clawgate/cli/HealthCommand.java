@@ -1,6 +1,5 @@
 package dev.clawgate.cli;
 
-import dev.clawgate.client.ClientOptions;
 import dev.clawgate.client.GatewayClient;
 import dev.clawgate.protocol.ClawgateException;
 import dev.clawgate.protocol.Json;
@@ -34,17 +33,11 @@ final class HealthCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     GatewayTarget target = GatewayTarget.resolve(connection, System.getenv());
-    ClientOptions.Builder options =
-        ClientOptions.builder()
-            .url(target.url())
-            .scopes("operator.read")
-            .connectTimeout(connection.timeout())
-            .requestTimeout(connection.timeout());
-    target.credential().ifPresent(options::credential);
     long started = System.nanoTime();
     JsonNode health;
     String serverVersion;
-    try (GatewayClient client = GatewayClient.connect(options.build())) {
+    try (GatewayClient client =
+        GatewayClient.connect(target.ownerOptions(connection.timeout(), "operator.read"))) {
       health = client.call("health", Json.mapper().createObjectNode());
       serverVersion = client.hello().serverVersion();
     } catch (ClawgateException e) {
