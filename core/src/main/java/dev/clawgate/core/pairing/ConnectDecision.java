@@ -342,42 +342,14 @@ final class ConnectDecision {
     if (!mutate) {
       return NeedsWrite.INSTANCE;
     }
-    Map<String, Object> detail = new LinkedHashMap<>();
-    detail.put("code", error.detail().name());
-    detail.put("why", why);
-    AuditLog.append(
-        tx,
-        new AuditEntry(
-            0,
-            clock.millis(),
-            "auth.failed",
-            "conn:" + attempt.remoteAddress(),
-            "denied",
-            attempt.device().map(VerifiedDevice::deviceId),
-            Optional.empty(),
-            Optional.of(attempt.role().wireName()),
-            Optional.of(attempt.remoteAddress()),
-            detail));
+    AuditLog.append(tx, failedEntry(attempt, error, why));
     return new Refused(error);
   }
 
   /** Audits a refused device-less connect; returns {@code error} for the caller to throw. */
   private ClawgateException auditFailure(
       ConnectAttempt attempt, ClawgateException error, String why) {
-    store.execute(tx ->
-        AuditLog.append(
-            tx,
-            new AuditEntry(
-                0,
-                clock.millis(),
-                "auth.failed",
-                "conn:" + attempt.remoteAddress(),
-                "denied",
-                Optional.empty(),
-                Optional.empty(),
-                Optional.of(attempt.role().wireName()),
-                Optional.of(attempt.remoteAddress()),
-                Map.of("code", error.detail().name(), "why", why))));
+    store.execute(tx -> AuditLog.append(tx, failedEntry(attempt, error, why)));
     return error;
   }
 
@@ -388,19 +360,42 @@ final class ConnectDecision {
       String actor,
       ConnectAttempt attempt,
       Map<String, Object> detail) {
-    AuditLog.append(
-        tx,
-        new AuditEntry(
-            0,
-            now,
-            action,
-            actor,
-            "ok",
-            attempt.device().map(VerifiedDevice::deviceId),
-            Optional.empty(),
-            Optional.of(attempt.role().wireName()),
-            Optional.of(attempt.remoteAddress()),
-            detail));
+    AuditLog.append(tx, entry(now, action, actor, "ok", attempt, detail));
+  }
+
+  /** The {@code auth.failed} entry of a refused connect. */
+  private AuditEntry failedEntry(ConnectAttempt attempt, ClawgateException error, String why) {
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("code", error.detail().name());
+    detail.put("why", why);
+    return entry(
+        clock.millis(),
+        "auth.failed",
+        "conn:" + attempt.remoteAddress(),
+        "denied",
+        attempt,
+        detail);
+  }
+
+  /** An audit entry about a connect attempt: its device (if any), role and address. */
+  private static AuditEntry entry(
+      long now,
+      String action,
+      String actor,
+      String outcome,
+      ConnectAttempt attempt,
+      Map<String, Object> detail) {
+    return new AuditEntry(
+        0,
+        now,
+        action,
+        actor,
+        outcome,
+        attempt.device().map(VerifiedDevice::deviceId),
+        Optional.empty(),
+        Optional.of(attempt.role().wireName()),
+        Optional.of(attempt.remoteAddress()),
+        detail);
   }
 
   /** Rule 4's pending request: one per device, stable id, refreshed or amended in place. */

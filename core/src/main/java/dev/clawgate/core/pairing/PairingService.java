@@ -102,32 +102,33 @@ public final class PairingService implements ConnectAuthorizer {
    */
   public ApprovalResult approve(
       String requestId, Optional<Integer> seenRevision, Approver approver) {
-    long now = clock.millis();
-    ApprovalResult result =
-        store.write(tx -> {
-          PairingRequest request =
-              RequestRepository.byId(tx, requestId)
-                  .orElseThrow(() -> PairingErrors.requestNotFound(requestId));
-          return approveInTx(tx, request, seenRevision, approver, now);
-        });
-    if (!result.alreadyApproved()) {
-      listener.resolved(result.request());
-    }
-    return result;
+    return approve(
+        tx ->
+            RequestRepository.byId(tx, requestId)
+                .orElseThrow(() -> PairingErrors.requestNotFound(requestId)),
+        seenRevision,
+        approver);
   }
 
   /** Approves the current pending request of {@code deviceId}. */
   public ApprovalResult approveDevice(
       String deviceId, Optional<Integer> seenRevision, Approver approver) {
+    return approve(
+        tx ->
+            RequestRepository.pendingFor(tx, deviceId)
+                .orElseThrow(() -> PairingErrors.noPendingRequest(deviceId)),
+        seenRevision,
+        approver);
+  }
+
+  private ApprovalResult approve(
+      StateStore.Work<PairingRequest> find, Optional<Integer> seenRevision, Approver approver) {
     long now = clock.millis();
     ApprovalResult result =
-        store.write(tx -> {
-          PairingRequest request =
-              RequestRepository.pendingFor(tx, deviceId)
-                  .orElseThrow(() -> PairingErrors.noPendingRequest(deviceId));
-          return approveInTx(tx, request, seenRevision, approver, now);
-        });
-    listener.resolved(result.request());
+        store.write(tx -> approveInTx(tx, find.run(tx), seenRevision, approver, now));
+    if (!result.alreadyApproved()) {
+      listener.resolved(result.request());
+    }
     return result;
   }
 
