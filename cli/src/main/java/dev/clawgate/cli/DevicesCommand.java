@@ -6,6 +6,27 @@ import picocli.CommandLine.Command;
 @Command(
     name = "devices",
     mixinStandardHelpOptions = true,
-    description = "List paired devices and pending pairing requests.",
-    subcommands = {DevicesListCommand.class})
+    description = {
+      "Paired devices and pairing requests: list them, approve or reject requests, remove,"
+          + " rename, rotate or revoke devices, and read the audit history.",
+      "Owner commands on the gateway's machine authenticate with the shared secret alone, so the"
+          + " approver never needs approval itself.",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  clawgate devices list",
+      "  clawgate devices approve 6f1c2a9e",
+      "  clawgate devices history --since 1d",
+    },
+    subcommands = {
+      DevicesListCommand.class,
+      DevicesApproveCommand.class,
+      DevicesRejectCommand.class,
+      DevicesRemoveCommand.class,
+      DevicesRenameCommand.class,
+      DevicesRotateCommand.class,
+      DevicesRevokeCommand.class,
+      DevicesHistoryCommand.class
+    })
 final class DevicesCommand {}

@@ -1,26 +1,8 @@
 package dev.clawgate.cli;
 
-import dev.clawgate.client.GatewayClient;
-import dev.clawgate.core.pairing.PairingListener;
-import dev.clawgate.core.pairing.PairingService;
-import dev.clawgate.core.store.StateStore;
-import dev.clawgate.gateway.pairing.PairingJson;
-import dev.clawgate.protocol.ClawgateException;
-import dev.clawgate.protocol.DetailCode;
-import dev.clawgate.protocol.ErrorCode;
-import dev.clawgate.protocol.Json;
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -45,77 +27,24 @@ import tools.jackson.databind.node.ObjectNode;
       "JSON: {\"source\": \"gateway\"|\"state-dir\", \"pending\": [request...], \"paired\":"
           + " [device...]}, the device.pair.list shapes; tokens are summarised, never shown.",
     })
-final class DevicesListCommand implements Callable<Integer> {
-  @Spec @Nullable CommandSpec spec;
-  @Mixin ConnectionOptions connection = new ConnectionOptions();
-
+final class DevicesListCommand extends OwnerCommand {
   @Option(names = "--wide", description = "Full ids and no cut columns.")
   boolean wide;
 
   @Override
   public Integer call() {
-    GatewayTarget target = GatewayTarget.resolve(connection, System.getenv());
-    PrintWriter out =
-        spec == null ? new PrintWriter(System.out, true) : spec.commandLine().getOut();
-    PrintWriter err =
-        spec == null ? new PrintWriter(System.err, true) : spec.commandLine().getErr();
-    JsonNode list;
-    String source;
-    try {
-      list = fromGateway(target);
-      source = "gateway";
-    } catch (ClawgateException e) {
-      if (!(OwnerErrors.unreachable(e) && target.local())) {
-        throw OwnerErrors.explain(e, target);
+    try (OwnerSession session = session("operator.pairing")) {
+      JsonNode list = session.call("device.pair.list", params());
+      notice(session, false);
+      if (connection.json) {
+        ObjectNode result = params();
+        result.set("pending", list.path("pending"));
+        result.set("paired", list.path("paired"));
+        printJson(session, result);
+      } else {
+        printText(render(list, System.currentTimeMillis(), wide));
       }
-      list = fromStateDir(target);
-      source = "state-dir";
-      err.println(
-          "clawgate: gateway not running; read " + target.config().stateDir() + " directly");
-      err.flush();
-    }
-    if (connection.json) {
-      ObjectNode result = Json.mapper().createObjectNode();
-      result.put("source", source);
-      result.set("pending", list.path("pending"));
-      result.set("paired", list.path("paired"));
-      out.println(Json.mapper().writeValueAsString(result));
-    } else {
-      out.print(render(list, System.currentTimeMillis(), wide));
-    }
-    out.flush();
-    return Main.OK;
-  }
-
-  private JsonNode fromGateway(GatewayTarget target) {
-    try (GatewayClient client =
-        GatewayClient.connect(target.ownerOptions(connection.timeout(), "operator.pairing"))) {
-      return client.call("device.pair.list", Json.mapper().createObjectNode());
-    }
-  }
-
-  private static JsonNode fromStateDir(GatewayTarget target) {
-    if (!Files.exists(target.config().databaseFile())) {
-      throw ClawgateException.of(
-              ErrorCode.UNAVAILABLE,
-              DetailCode.STORE_UNAVAILABLE,
-              "the gateway at "
-                  + target.url()
-                  + " is not running and "
-                  + target.config().stateDir()
-                  + " holds no state yet (start it with `clawgate gateway run`)")
-          .detail("reason", "unreachable")
-          .build();
-    }
-    try (StateStore store = StateStore.open(target.config().databaseFile())) {
-      PairingService pairing =
-          PairingService.create(
-              store,
-              target.config().auth(),
-              target.config().pairing(),
-              Clock.systemUTC(),
-              PairingListener.none());
-      return PairingJson.snapshot(pairing.list());
+      return Main.OK;
     }
   }
 
@@ -160,8 +89,6 @@ final class DevicesListCommand implements Callable<Integer> {
   }
 
   private static List<String> names(JsonNode array) {
-    List<String> names = new ArrayList<>();
-    array.forEach(n -> names.add(n.asString()));
-    return names;
+    return DevicesApproveCommand.names(array);
   }
 }

@@ -6,6 +6,22 @@ import picocli.CommandLine.Command;
 @Command(
     name = "gateway",
     mixinStandardHelpOptions = true,
-    description = "Run and manage the gateway.",
-    subcommands = {GatewayRunCommand.class})
+    description = "Run and manage the gateway of this machine.",
+    footer = {
+      "",
+      "Examples:",
+      "  clawgate gateway run",
+      "  clawgate gateway status",
+      "  clawgate gateway stop",
+      "  clawgate gateway token",
+      "  clawgate gateway install --dry-run",
+    },
+    subcommands = {
+      GatewayRunCommand.class,
+      GatewayStatusCommand.class,
+      GatewayStopCommand.class,
+      GatewayTokenCommand.class,
+      GatewayInstallCommand.class,
+      GatewayUninstallCommand.class
+    })
 final class GatewayCommand {}

@@ -5,6 +5,7 @@ import dev.clawgate.client.GatewayUrl;
 import dev.clawgate.client.SharedCredential;
 import dev.clawgate.core.config.ConfigLoader;
 import dev.clawgate.core.config.GatewayConfig;
+import dev.clawgate.core.runtime.GatewayRuntime;
 import dev.clawgate.protocol.ClawgateException;
 import dev.clawgate.protocol.DetailCode;
 import dev.clawgate.protocol.ErrorCode;
@@ -18,11 +19,12 @@ import org.jspecify.annotations.Nullable;
  * (errors name the source: "the token from env CLAWGATE_GATEWAY_TOKEN was refused").
  *
  * <p>The URL: {@code --url}, else {@code $CLAWGATE_GATEWAY_URL}, else {@code gateway.remote.url},
- * else the local gateway ({@code ws://127.0.0.1:<gateway.port>}). The secret: {@code
- * --token[-file]} or {@code --password[-file]}, else, for a remote URL, {@code
- * gateway.remote.token/password}, and for the local gateway its own shared secret (flag, env or
- * {@code gateway.auth.*}, as the gateway itself resolves it). Owner commands never present a device
- * identity (pairing.md, connect decision 2): the shared secret is the owner's proof.
+ * else the local gateway: where it says it listens ({@code <state dir>/gateway.runtime.json}) while
+ * it runs, else {@code ws://127.0.0.1:<gateway.port>}. The secret: {@code --token[-file]} or {@code
+ * --password[-file]}, else, for a remote URL, {@code gateway.remote.token/password}, and for the
+ * local gateway its own shared secret (flag, env or {@code gateway.auth.*}, as the gateway itself
+ * resolves it). Owner commands never present a device identity (pairing.md, connect decision 2):
+ * the shared secret is the owner's proof.
  *
  * @param local whether this is the gateway of this state dir (no URL was given anywhere): only then
  *     may a command fall back to the state dir when the gateway does not answer
@@ -46,15 +48,7 @@ record GatewayTarget(
     }
     GatewayConfig config =
         ConfigLoader.load(
-                new ConfigLoader.Overrides(
-                    Optional.ofNullable(options.stateDir),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty()),
-                env)
+                ConfigLoader.Overrides.stateDir(Optional.ofNullable(options.stateDir)), env)
             .config();
 
     Optional<String> envUrl =
@@ -72,8 +66,15 @@ record GatewayTarget(
       url = GatewayUrl.parse(config.remote().url().get());
       urlSource = "config gateway.remote.url";
     } else {
-      url = GatewayUrl.parse("ws://127.0.0.1:" + config.port());
-      urlSource = "the local gateway (gateway.port " + config.port() + ")";
+      Optional<GatewayRuntime> running =
+          GatewayRuntime.read(config.stateDir()).filter(GatewayRuntime::alive);
+      if (running.isPresent()) {
+        url = GatewayUrl.parse(running.get().url());
+        urlSource = runtimeSource(running.get(), config);
+      } else {
+        url = GatewayUrl.parse("ws://127.0.0.1:" + config.port());
+        urlSource = "the local gateway (gateway.port " + config.port() + ")";
+      }
       local = true;
     }
 
@@ -151,7 +152,40 @@ record GatewayTarget(
             .connectTimeout(timeout)
             .requestTimeout(timeout);
     credential.ifPresent(options::credential);
+    if (!loopback(url.host())) {
+      // A gateway grants a device-less connection scopes only from its own machine (pairing.md,
+      // connect decision 2). From anywhere else the owner's CLI is a device like any other: it is
+      // paired once (approved on the gateway's machine) and then connects with its device token.
+      options.deviceState(config.stateDir());
+    }
     return options.build();
+  }
+
+  /** The same target, at the address a running local gateway announced. */
+  GatewayTarget at(GatewayRuntime running) {
+    return new GatewayTarget(
+        GatewayUrl.parse(running.url()),
+        runtimeSource(running, config),
+        local,
+        credential,
+        credentialSource,
+        config);
+  }
+
+  private static String runtimeSource(GatewayRuntime running, GatewayConfig config) {
+    return "the local gateway (pid "
+        + running.pid()
+        + ", "
+        + config.stateDir().resolve(GatewayRuntime.FILE_NAME)
+        + ")";
+  }
+
+  private static boolean loopback(String host) {
+    String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    return bare.equals("localhost")
+        || bare.startsWith("127.")
+        || bare.equals("::1")
+        || bare.equals("0:0:0:0:0:0:0:1");
   }
 
   /** "the token from env CLAWGATE_GATEWAY_TOKEN" style words for messages. */

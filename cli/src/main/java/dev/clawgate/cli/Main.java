@@ -13,7 +13,28 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "A self-hosted agent gateway (OpenClaw gateway protocol 3 and 4).",
-    subcommands = {GatewayCommand.class, HealthCommand.class, DevicesCommand.class})
+    footer = {
+      "",
+      "Examples:",
+      "  clawgate gateway run                  # start it (prints its token)",
+      "  clawgate devices list                 # pending requests, paired devices",
+      "  clawgate devices approve <requestId>  # approve one",
+      "  clawgate doctor                       # check the setup, with fixes",
+      "  source <(clawgate completion bash)    # tab completion",
+      "",
+      "Exit codes: 0 ok, 1 failed, 2 usage or configuration, 3 gateway not reachable,"
+          + " 4 needs the owner's approval.",
+      "Colour only on a terminal, never with NO_COLOR set. Run `clawgate <command> --help`"
+          + " for each command's options and examples.",
+    },
+    subcommands = {
+      GatewayCommand.class,
+      HealthCommand.class,
+      DevicesCommand.class,
+      DoctorCommand.class,
+      CompletionCommand.class,
+      AotTrainCommand.Internal.class
+    })
 public final class Main {
   /** Exit code: success. */
   static final int OK = 0;
@@ -82,7 +103,10 @@ public final class Main {
     @Override
     public String[] getVersion() {
       String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"clawgate " + (version == null ? "dev" : version)};
+      return new String[] {
+        "clawgate " + (version == null ? "dev" : version),
+        "gateway protocol 3 and 4; Java " + Runtime.version()
+      };
     }
   }
 }

@@ -48,7 +48,8 @@ final class Table {
           line.append(cell).append(" ".repeat(widths[i] - cell.length() + 2));
         }
       }
-      out.append(line.toString().stripTrailing()).append('\n');
+      String text = line.toString().stripTrailing();
+      out.append(row == rows.get(0) ? Colour.bold(text) : text).append('\n');
     }
     return out.toString();
   }

@@ -121,6 +121,11 @@ final class GatewayProcess implements AutoCloseable {
     return url.join();
   }
 
+  /** The gateway's process id. */
+  long pid() {
+    return process.pid();
+  }
+
   /** Sends SIGKILL (on Linux {@link Process#destroyForcibly()} is {@code kill -9}); returns. */
   void killNine() {
     process.destroyForcibly();

@@ -2,9 +2,12 @@ package dev.clawgate.gateway;
 
 import dev.clawgate.core.config.GatewayConfig;
 import dev.clawgate.core.pairing.PairingService;
+import dev.clawgate.core.runtime.GatewayRuntime;
+import dev.clawgate.core.runtime.StateDirLock;
 import dev.clawgate.core.store.StateStore;
 import dev.clawgate.gateway.pairing.PairingEvents;
 import dev.clawgate.gateway.pairing.PairingMethods;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -31,12 +34,27 @@ public final class GatewayApp implements AutoCloseable {
   /** How often expired pairing requests are swept and old records pruned. */
   static final Duration SWEEP_INTERVAL = Duration.ofSeconds(30);
 
+  /**
+   * How long a starting gateway waits for an owner command that is applying a change to the state
+   * dir directly (one short transaction) before giving up.
+   */
+  static final Duration LOCK_PATIENCE = Duration.ofSeconds(15);
+
+  private final GatewayConfig config;
+  private final StateDirLock lock;
   private final StateStore store;
   private final GatewayServer server;
   private final ScheduledExecutorService sweeper;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private GatewayApp(StateStore store, GatewayServer server, ScheduledExecutorService sweeper) {
+  private GatewayApp(
+      GatewayConfig config,
+      StateDirLock lock,
+      StateStore store,
+      GatewayServer server,
+      ScheduledExecutorService sweeper) {
+    this.config = config;
+    this.lock = lock;
     this.store = store;
     this.server = server;
     this.sweeper = sweeper;
@@ -48,13 +66,22 @@ public final class GatewayApp implements AutoCloseable {
    *
    * @param clock the clock of pairing (TTLs, token times) and of the server (challenges,
    *     signatures, rate limits); production uses {@link Clock#systemUTC()}
-   * @throws dev.clawgate.protocol.ClawgateException {@code STORE_UNAVAILABLE} when the store cannot
-   *     be opened, {@code INVALID_CONFIG} when the port cannot be bound; nothing is left open
+   * @throws dev.clawgate.protocol.ClawgateException {@code STORE_UNAVAILABLE} when another gateway
+   *     runs on the state dir or the store cannot be opened, {@code INVALID_CONFIG} when the port
+   *     cannot be bound; nothing is left open
    */
   public static GatewayApp start(GatewayConfig config, Clock clock) {
     Objects.requireNonNull(config, "null config");
     Objects.requireNonNull(clock, "null clock");
-    StateStore store = StateStore.open(config.databaseFile());
+    StateDirLock lock =
+        StateDirLock.acquire(config.stateDir(), StateDirLock.Holder.GATEWAY, LOCK_PATIENCE);
+    StateStore store;
+    try {
+      store = StateStore.open(config.databaseFile());
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
     try {
       // The service needs its listener before the server exists; it is attached once started.
       PairingEvents events = PairingEvents.detached();
@@ -74,11 +101,44 @@ public final class GatewayApp implements AutoCloseable {
       var _ =
           sweeper.scheduleWithFixedDelay(
               () -> sweepQuietly(pairing), everyMs, everyMs, TimeUnit.MILLISECONDS);
-      return new GatewayApp(store, server, sweeper);
+      GatewayApp app = new GatewayApp(config, lock, store, server, sweeper);
+      app.announce(clock);
+      return app;
     } catch (RuntimeException e) {
       store.close();
+      lock.close();
       throw e;
     }
+  }
+
+  /** The URL a client on this machine reaches the gateway at. */
+  public String localUrl() {
+    String host = config.bindHost().equals("0.0.0.0") ? "127.0.0.1" : config.bindHost();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return "ws://" + host + ":" + port();
+  }
+
+  private void announce(Clock clock) {
+    GatewayRuntime runtime =
+        new GatewayRuntime(
+            ProcessHandle.current().pid(), localUrl(), port(), clock.millis(), version());
+    try {
+      runtime.write(config.stateDir());
+    } catch (IOException e) {
+      // Commands then find the gateway on the configured port only; it still runs.
+      LOG.warn(
+          "cannot write {}: {}",
+          config.stateDir().resolve(GatewayRuntime.FILE_NAME),
+          e.getMessage());
+    }
+  }
+
+  /** The clawgate version, from the jar manifest ("dev" when run from classes). */
+  public static String version() {
+    String version = GatewayApp.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
   }
 
   /** The bound port (the ephemeral one when configured with port 0). */
@@ -103,6 +163,8 @@ public final class GatewayApp implements AutoCloseable {
     sweeper.shutdownNow();
     server.close();
     store.close();
+    GatewayRuntime.deleteIfOwnedBy(config.stateDir(), ProcessHandle.current().pid());
+    lock.close();
   }
 
   private static void sweepQuietly(PairingService pairing) {

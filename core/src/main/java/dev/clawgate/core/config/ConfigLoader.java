@@ -78,6 +78,18 @@ public final class ConfigLoader {
       Optional<AuthMode> authMode,
       Optional<String> token,
       Optional<String> password) {
+    /** Only a state dir (from {@code --state-dir}, when given). */
+    public static Overrides stateDir(Optional<Path> stateDir) {
+      return new Overrides(
+          stateDir,
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty());
+    }
+
     public static Overrides none() {
       return new Overrides(
           Optional.empty(),
@@ -169,6 +181,21 @@ public final class ConfigLoader {
         Optional.of(token));
   }
 
+  /**
+   * Generates a new shared token and saves it as {@code gateway.auth.token} (with {@code mode:
+   * "token"}) in {@code clawgate.json} of {@code stateDir}, keeping every other key (comments are
+   * not kept); the file is replaced atomically and has mode 0600. A gateway already running keeps
+   * the token it started with. For {@code clawgate gateway token --generate}.
+   *
+   * @return the new token, to be shown to the owner once
+   * @throws ClawgateException {@code INVALID_CONFIG} when the file cannot be read or written
+   */
+  public static String generateGatewayToken(Path stateDir) {
+    String token = dev.clawgate.core.pairing.Secrets.newToken();
+    ConfigFile.setGatewayToken(stateDir.resolve(GatewayConfig.FILE_NAME), token);
+    return token;
+  }
+
   private static GatewayConfig build(
       Path stateDir, JsonNode root, Overrides flags, Map<String, String> env) {
     Fields top = Fields.object(root, "").allowOnly(ROOT_KEYS);
@@ -185,7 +212,16 @@ public final class ConfigLoader {
     int filePort = intValue(gateway, "port", 0, 65535, GatewayConfig.DEFAULT_PORT);
     int port = flags.port().or(() -> envInt(env, "CLAWGATE_GATEWAY_PORT")).orElse(filePort);
     if (port < 0 || port > 65535) {
-      throw ClawgateException.invalidParams("gateway.port", "must be between 0 and 65535");
+      // Only a flag or the environment can get here (the file's value was checked above): name
+      // that, not the file.
+      throw ClawgateException.of(
+              ErrorCode.INVALID_REQUEST,
+              DetailCode.INVALID_CONFIG,
+              (flags.port().isPresent() ? "--port" : "CLAWGATE_GATEWAY_PORT")
+                  + ": must be between 0 and 65535 (got "
+                  + port
+                  + ")")
+          .build();
     }
     Bind bind =
         flags
@@ -381,24 +417,37 @@ public final class ConfigLoader {
         }
         return node;
       } catch (JacksonException e) {
-        throw invalid(
-            file, "not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+        throw invalid(file, "not valid JSON: " + withoutQuotedText(e));
       } catch (IOException e) {
         throw invalid(file, "cannot read: " + e.getMessage());
       }
+    }
+
+    /**
+     * The parser's complaint and where, without the text it quotes: an unquoted secret in the file
+     * ("Unrecognized token 'abc123…'") must not end up in a terminal or a log.
+     */
+    private static String withoutQuotedText(JacksonException e) {
+      String first = e.getOriginalMessage().lines().findFirst().orElse("");
+      String cleaned = first.replaceAll("'[^']{2,}'", "'…'");
+      var location = e.getLocation();
+      return location == null || location.getLineNr() < 1
+          ? cleaned
+          : cleaned + " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
     /** Writes {@code gateway.auth.token} (and mode token), keeping every other key. */
     static void setGatewayToken(Path file, String token) {
       JsonNode root = read(file);
       var object = (tools.jackson.databind.node.ObjectNode) root;
+      // "gateway": null and "auth": null are valid (absent) and are replaced by objects.
       var gateway =
-          object.has("gateway")
-              ? (tools.jackson.databind.node.ObjectNode) object.get("gateway")
+          object.get("gateway") instanceof tools.jackson.databind.node.ObjectNode existing
+              ? existing
               : object.putObject("gateway");
       var auth =
-          gateway.has("auth")
-              ? (tools.jackson.databind.node.ObjectNode) gateway.get("auth")
+          gateway.get("auth") instanceof tools.jackson.databind.node.ObjectNode existing
+              ? existing
               : gateway.putObject("auth");
       auth.put("mode", "token");
       auth.put("token", token);

@@ -1,5 +1,6 @@
 package dev.clawgate.core.pairing;
 
+import dev.clawgate.core.audit.AuditEntry;
 import dev.clawgate.core.audit.AuditLog;
 import dev.clawgate.core.config.GatewayConfig;
 import dev.clawgate.core.store.StateStore;
@@ -78,6 +79,11 @@ public final class PairingService implements ConnectAuthorizer {
   /** One request by id, in any state (resolved ones are kept for the retention period). */
   public Optional<PairingRequest> request(String requestId) {
     return store.read(tx -> RequestRepository.byId(tx, requestId));
+  }
+
+  /** Audit entries matching {@code filter}, newest first. */
+  public List<AuditEntry> history(AuditLog.Filter filter) {
+    return AuditLog.list(store, filter);
   }
 
   /** One paired device. */

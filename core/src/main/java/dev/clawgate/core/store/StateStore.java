@@ -133,6 +133,14 @@ public final class StateStore implements AutoCloseable {
     return connection;
   }
 
+  /**
+   * The schema version ({@code PRAGMA user_version}) this clawgate migrates a database to; a
+   * database with a higher version was written by a newer clawgate and is refused.
+   */
+  public static int schemaVersion() {
+    return Migrations.latest();
+  }
+
   /** The database file. */
   public Path file() {
     return file;

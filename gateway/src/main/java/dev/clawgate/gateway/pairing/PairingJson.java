@@ -1,5 +1,6 @@
 package dev.clawgate.gateway.pairing;
 
+import dev.clawgate.core.audit.AuditEntry;
 import dev.clawgate.core.pairing.PairedDevice;
 import dev.clawgate.core.pairing.PairingRequest;
 import dev.clawgate.core.pairing.PairingService;
@@ -107,6 +108,22 @@ public final class PairingJson {
       t.revokedAtMs().ifPresent(v -> tn.put("revokedAtMs", v));
       t.lastUsedAtMs().ifPresent(v -> tn.put("lastUsedAtMs", v));
     }
+    return node;
+  }
+
+  /** An audit entry; its detail never holds a secret (see {@link AuditEntry}). */
+  public static ObjectNode auditEntry(AuditEntry e) {
+    ObjectNode node = Json.mapper().createObjectNode();
+    node.put("id", e.id());
+    node.put("atMs", e.atMs());
+    node.put("action", e.action());
+    node.put("actor", e.actor());
+    node.put("outcome", e.outcome());
+    e.deviceId().ifPresent(v -> node.put("deviceId", v));
+    e.requestId().ifPresent(v -> node.put("requestId", v));
+    e.role().ifPresent(v -> node.put("role", v));
+    e.remoteAddress().ifPresent(v -> node.put("remoteIp", v));
+    node.set("detail", Json.mapper().valueToTree(e.detail()));
     return node;
   }
 
