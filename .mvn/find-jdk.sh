@@ -5,8 +5,25 @@
 # message and exits 1 when none is found.
 
 clawgate_java_major() {
-  # $1: a java executable. Prints its feature version (17, 21, 25, ...) or nothing.
-  "$1" -XshowSettings:properties -version 2>&1 |
+  # $1: a JDK home. Prints its feature version (17, 21, 25, ...) or nothing. Reads JAVA_VERSION
+  # from the home's `release` file with shell builtins: starting each candidate's JVM to ask cost
+  # ./clawgate ~40 ms per JDK on the machine (docs/decisions/0007-cli-startup.md). Only a home
+  # without a `release` file is asked.
+  if [ -f "$1/release" ]; then
+    while IFS= read -r clawgate_line; do
+      case "$clawgate_line" in
+        JAVA_VERSION=*)
+          clawgate_line="${clawgate_line#JAVA_VERSION=}"
+          clawgate_line="${clawgate_line#\"}"
+          clawgate_line="${clawgate_line%%[!0-9]*}"
+          [ -n "$clawgate_line" ] && printf '%s\n' "$clawgate_line"
+          return 0
+          ;;
+      esac
+    done <"$1/release"
+    return 0
+  fi
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 |
     sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
 }
 
@@ -19,7 +36,7 @@ clawgate_find_jdk() (
     /usr/lib/jvm/* /opt/java/* /opt/jdk* /usr/local/jdk* /usr/java/* \
     "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/* "$HOME"/.local/share/mise/installs/java/*; do
     [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
-    major="$(clawgate_java_major "$candidate/bin/java")"
+    major="$(clawgate_java_major "$candidate")"
     [ -n "$major" ] && [ "$major" -ge "$min" ] 2>/dev/null || continue
     printf '%s\n' "$candidate"
     return 0

@@ -115,16 +115,24 @@ final class DevicesHistoryCommand extends OwnerCommand {
       table.row(
           Table.ago(e.path("atMs").asLong(), nowMs),
           e.path("action").asString(),
-          e.path("actor").asString(),
+          actor(e.path("actor").asString(), wide),
           e.has("deviceId") ? Table.id(e.path("deviceId").asString(), wide) : "-",
           e.path("outcome").asString(),
-          detail(e));
+          detail(e, wide));
     }
     return table.render(wide ? 0 : 80);
   }
 
+  /** "device:9ad47c6b" for a device actor, unless {@code wide}. */
+  private static String actor(String actor, boolean wide) {
+    int colon = actor.indexOf(':');
+    return colon < 0
+        ? actor
+        : actor.substring(0, colon + 1) + Table.id(actor.substring(colon + 1), wide);
+  }
+
   /** The facts of an entry in one compact cell: "role=operator scopes=read,write". */
-  private static String detail(JsonNode entry) {
+  private static String detail(JsonNode entry, boolean wide) {
     StringBuilder text = new StringBuilder();
     if (entry.has("role")) {
       text.append("role=").append(entry.path("role").asString());
@@ -139,6 +147,8 @@ final class DevicesHistoryCommand extends OwnerCommand {
       text.append(field.getKey()).append('=');
       if (value.isArray()) {
         text.append(Table.scopes(DevicesApproveCommand.names(value)));
+      } else if (field.getKey().endsWith("Id")) {
+        text.append(Table.id(value.asString(), wide));
       } else {
         text.append(value.asString());
       }

@@ -202,6 +202,13 @@ class DevicesCommandsTest {
       assertThat(human.out().lines())
           .allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
 
+      CliProcess.Result byDevice = cli(stateDir, "devices", "history", "--device", device.id());
+      assertThat(byDevice.out())
+          .contains("device:" + device.id().substring(0, 8) + " ")
+          .doesNotContain(device.id());
+      assertThat(byDevice.out().lines())
+          .allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
+
       CliProcess.Result badSince = cli(stateDir, "devices", "history", "--since", "yesterday");
       assertThat(badSince.exitCode()).as(badSince.toString()).isEqualTo(Main.USAGE);
     }
