@@ -57,6 +57,9 @@ abstract sealed class OwnerSession implements AutoCloseable {
       }
       unreachable = e;
     }
+    if (!Files.exists(target.config().databaseFile())) {
+      throw noState(target); // checked before locking, which would create the state dir
+    }
     Optional<StateDirLock> lock =
         StateDirLock.tryAcquire(target.config().stateDir(), StateDirLock.Holder.OWNER_COMMAND);
     if (lock.isPresent()) {
@@ -103,6 +106,19 @@ abstract sealed class OwnerSession implements AutoCloseable {
                 + " status`")
         .detail("reason", "unreachable")
         .cause(unreachable)
+        .build();
+  }
+
+  private static ClawgateException noState(GatewayTarget target) {
+    return ClawgateException.of(
+            ErrorCode.UNAVAILABLE,
+            DetailCode.STORE_UNAVAILABLE,
+            "the gateway at "
+                + target.url()
+                + " is not running and "
+                + target.config().stateDir()
+                + " holds no state yet (start it with `clawgate gateway run`)")
+        .detail("reason", "unreachable")
         .build();
   }
 
@@ -154,18 +170,6 @@ abstract sealed class OwnerSession implements AutoCloseable {
 
     static Direct open(GatewayTarget target, StateDirLock lock) {
       try {
-        if (!Files.exists(target.config().databaseFile())) {
-          throw ClawgateException.of(
-                  ErrorCode.UNAVAILABLE,
-                  DetailCode.STORE_UNAVAILABLE,
-                  "the gateway at "
-                      + target.url()
-                      + " is not running and "
-                      + target.config().stateDir()
-                      + " holds no state yet (start it with `clawgate gateway run`)")
-              .detail("reason", "unreachable")
-              .build();
-        }
         StateStore store = StateStore.open(target.config().databaseFile());
         PairingService pairing =
             PairingService.create(

@@ -296,6 +296,18 @@ class DevicesCommandsTest {
     }
   }
 
+  @Test
+  void aStateDirWithNoStateIsReportedAndNotCreated() throws Exception {
+    Path missing = temp.resolve("never-used");
+    for (String[] command :
+        List.of(new String[] {"devices", "list"}, new String[] {"devices", "reject", "r1"})) {
+      CliProcess.Result result = cli(missing, command);
+      assertThat(result.exitCode()).as(result.toString()).isEqualTo(Main.UNREACHABLE);
+      assertThat(result.err()).contains(missing + " holds no state yet");
+    }
+    assertThat(missing).doesNotExist();
+  }
+
   /** A state dir whose config sets the token, a fixed port and the pairing options given. */
   private Path stateDir(boolean autoApproveLocal, String morePairing) throws IOException {
     Path stateDir = temp.resolve("state");
