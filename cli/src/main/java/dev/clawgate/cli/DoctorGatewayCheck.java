@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,13 +22,6 @@ import tools.jackson.databind.JsonNode;
  * gateway) from "something else listens" (find and stop it, or move clawgate to another port).
  */
 final class DoctorGatewayCheck {
-  private static final Set<DetailCode> SECRET_REFUSED =
-      Set.of(
-          DetailCode.AUTH_TOKEN_MISMATCH,
-          DetailCode.AUTH_TOKEN_MISSING,
-          DetailCode.AUTH_PASSWORD_MISMATCH,
-          DetailCode.AUTH_PASSWORD_MISSING);
-
   /** The most a port probe waits: a listening port answers a connect at once. */
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
 
@@ -91,7 +83,7 @@ final class DoctorGatewayCheck {
       return List.of(unreachable(check, e, startCommand));
     }
     DoctorFinding answers = DoctorFinding.ok(check.gatewayCheck(), where(target) + " answers");
-    if (SECRET_REFUSED.contains(e.detail())) {
+    if (OwnerErrors.secretRefused(e)) {
       return List.of(
           answers,
           DoctorFinding.fail(

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -64,11 +65,7 @@ final class GatewayInstallCommand extends GatewayLocalCommand {
 
   private static final Duration SYSTEMCTL_TIMEOUT = Duration.ofSeconds(60);
 
-  @Option(
-      names = "--state-dir",
-      paramLabel = "<dir>",
-      description = "State directory of the service (default: $CLAWGATE_STATE_DIR or ~/.clawgate).")
-  @Nullable Path stateDirFlag;
+  @Mixin StateDirOption stateDirOption = new StateDirOption();
 
   @Option(
       names = "--port",
@@ -94,7 +91,7 @@ final class GatewayInstallCommand extends GatewayLocalCommand {
 
   @Override
   public Integer call() throws IOException {
-    Path stateDir = stateDir(stateDirFlag);
+    Path stateDir = stateDir(stateDirOption.dir);
     if (port != null && (port < 1 || port > 65535)) {
       throw usage("--port must be between 1 and 65535 (got " + port + ")");
     }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -41,11 +42,7 @@ import tools.jackson.databind.node.ObjectNode;
           + " \"stateDir\"}. Never a secret.",
     })
 final class GatewayStatusCommand extends GatewayLocalCommand {
-  @Option(
-      names = "--state-dir",
-      paramLabel = "<dir>",
-      description = "State directory (default: $CLAWGATE_STATE_DIR or ~/.clawgate).")
-  @Nullable Path stateDirFlag;
+  @Mixin StateDirOption stateDirOption = new StateDirOption();
 
   @Option(
       names = "--timeout",
@@ -56,7 +53,7 @@ final class GatewayStatusCommand extends GatewayLocalCommand {
 
   @Override
   public Integer call() {
-    Path stateDir = stateDir(stateDirFlag);
+    Path stateDir = stateDir(stateDirOption.dir);
     return switch (GatewayInstance.probe(stateDir)) {
       case GatewayInstance.Stopped stopped -> notRunning(stopped);
       case GatewayInstance.Busy busy -> busy(busy);

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -42,11 +43,7 @@ import tools.jackson.databind.node.ObjectNode;
           + " \"unit\"?, \"stateDir\"}.",
     })
 final class GatewayStopCommand extends GatewayLocalCommand {
-  @Option(
-      names = "--state-dir",
-      paramLabel = "<dir>",
-      description = "State directory (default: $CLAWGATE_STATE_DIR or ~/.clawgate).")
-  @Nullable Path stateDirFlag;
+  @Mixin StateDirOption stateDirOption = new StateDirOption();
 
   @Option(
       names = "--timeout",
@@ -57,7 +54,7 @@ final class GatewayStopCommand extends GatewayLocalCommand {
 
   @Override
   public Integer call() {
-    Path stateDir = stateDir(stateDirFlag);
+    Path stateDir = stateDir(stateDirOption.dir);
     return switch (GatewayInstance.probe(stateDir)) {
       case GatewayInstance.Stopped stopped -> {
         report(stateDir, false, false, null, null, null);

@@ -5,8 +5,8 @@ import dev.clawgate.core.config.GatewayConfig;
 import dev.clawgate.core.config.GatewayConfig.AuthConfig;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -44,18 +44,14 @@ import tools.jackson.databind.node.ObjectNode;
 final class GatewayTokenCommand extends GatewayLocalCommand {
   private static final String ENV = "CLAWGATE_GATEWAY_TOKEN";
 
-  @Option(
-      names = "--state-dir",
-      paramLabel = "<dir>",
-      description = "State directory (default: $CLAWGATE_STATE_DIR or ~/.clawgate).")
-  @Nullable Path stateDirFlag;
+  @Mixin StateDirOption stateDirOption = new StateDirOption();
 
   @Option(names = "--generate", description = "Write a new random token to clawgate.json.")
   boolean generate;
 
   @Override
   public Integer call() {
-    Path stateDir = stateDir(stateDirFlag);
+    Path stateDir = stateDir(stateDirOption.dir);
     Path file = stateDir.resolve(GatewayConfig.FILE_NAME);
     GatewayConfig config =
         ConfigLoader.load(ConfigLoader.Overrides.stateDir(Optional.of(stateDir)), env).config();

@@ -34,10 +34,15 @@ final class OwnerErrors {
               + target.urlSource()
               + "; start it with `clawgate gateway run`, or pass --url)");
     }
-    if (SECRET_REFUSED.contains(e.detail())) {
+    if (secretRefused(e)) {
       return rewrite(e, e.getMessage() + " (clawgate sent " + target.describeCredential() + ")");
     }
     return e;
+  }
+
+  /** Whether the gateway refused the shared secret sent (wrong or missing token or password). */
+  static boolean secretRefused(ClawgateException e) {
+    return SECRET_REFUSED.contains(e.detail());
   }
 
   static boolean unreachable(ClawgateException e) {
