@@ -2,6 +2,7 @@ package dev.clawgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.clawgate.core.store.StateStore;
 import dev.clawgate.protocol.Json;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -62,7 +63,10 @@ class DoctorCommandTest {
     }
     assertThat(result.out())
         .contains("ok    state-dir       " + stateDir + " is yours and mode 0700")
-        .contains("state.db: integrity ok, schema version 1, 0 paired devices")
+        .contains(
+            "state.db: integrity ok, schema version "
+                + StateStore.schemaVersion()
+                + ", 0 paired devices")
         .contains("ok    gateway         the local gateway at " + gateway.url() + " answers")
         .contains("ok    token           the token from config gateway.auth.token is accepted");
     assertThat(lines.getLast()).isEqualTo("doctor: all 7 checks ok");

@@ -131,6 +131,12 @@ final class GatewayProcess implements AutoCloseable {
     process.destroyForcibly();
   }
 
+  /** Sends SIGTERM (a graceful stop) and waits for the process to exit. */
+  int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    return awaitExit(timeout);
+  }
+
   /** Waits for the process to be gone and returns its exit status (137 after SIGKILL). */
   int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -3,10 +3,16 @@ package dev.clawgate.gateway;
 import dev.clawgate.protocol.Json;
 import dev.clawgate.protocol.Scope;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -23,14 +29,63 @@ final class Connections implements EventBus {
   private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
 
   private final Set<GatewayConnection> sockets = ConcurrentHashMap.newKeySet();
+  private final Map<String, GatewayConnection> byConnId = new ConcurrentHashMap<>();
+  private final List<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
   private volatile boolean closing;
 
   void add(GatewayConnection connection) {
     sockets.add(connection);
   }
 
-  void remove(GatewayConnection connection) {
+  /** Registers a connection that completed its handshake under {@code connId}. */
+  void opened(String connId, GatewayConnection connection) {
+    byConnId.put(connId, connection);
+  }
+
+  void remove(GatewayConnection connection, @Nullable String connId) {
     sockets.remove(connection);
+    if (connId != null && byConnId.remove(connId, connection)) {
+      for (Consumer<String> listener : disconnectListeners) {
+        try {
+          listener.accept(connId);
+        } catch (RuntimeException e) {
+          LOG.warn("disconnect listener failed for {}", connId, e);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void sendTo(
+      Collection<String> connIds, String event, JsonNode payload, Optional<Scope> requiredScope) {
+    Objects.requireNonNull(connIds, "null connIds");
+    checkBroadcastEvent(event, payload, requiredScope);
+    if (connIds.isEmpty()) {
+      return;
+    }
+    EventText text = EventText.of(event, payload);
+    for (String connId : connIds) {
+      GatewayConnection connection = byConnId.get(connId);
+      if (connection == null) {
+        continue;
+      }
+      try {
+        connection.deliver(text, requiredScope);
+      } catch (RuntimeException e) {
+        LOG.warn("event {} not delivered to {}", event, connection, e);
+      }
+    }
+  }
+
+  @Override
+  public boolean isConnected(String connId) {
+    GatewayConnection connection = byConnId.get(connId);
+    return connection != null && connection.isOpen();
+  }
+
+  @Override
+  public void onDisconnect(Consumer<String> listener) {
+    disconnectListeners.add(Objects.requireNonNull(listener, "null listener"));
   }
 
   /** Whether the server is shutting down (new sockets are refused). */
@@ -50,12 +105,7 @@ final class Connections implements EventBus {
 
   @Override
   public void broadcast(String event, JsonNode payload, Optional<Scope> requiredScope) {
-    Objects.requireNonNull(event, "null event");
-    Objects.requireNonNull(payload, "null payload");
-    Objects.requireNonNull(requiredScope, "null requiredScope");
-    if (!GatewayEvents.ALL.contains(event) || event.equals(GatewayEvents.CONNECT_CHALLENGE)) {
-      throw new IllegalArgumentException("not a broadcast event: " + event);
-    }
+    checkBroadcastEvent(event, payload, requiredScope);
     EventText text = EventText.of(event, payload);
     for (GatewayConnection connection : sockets) {
       try {
@@ -63,6 +113,16 @@ final class Connections implements EventBus {
       } catch (RuntimeException e) {
         LOG.warn("event {} not delivered to {}", event, connection, e);
       }
+    }
+  }
+
+  private static void checkBroadcastEvent(
+      String event, JsonNode payload, Optional<Scope> requiredScope) {
+    Objects.requireNonNull(event, "null event");
+    Objects.requireNonNull(payload, "null payload");
+    Objects.requireNonNull(requiredScope, "null requiredScope");
+    if (!GatewayEvents.ALL.contains(event) || event.equals(GatewayEvents.CONNECT_CHALLENGE)) {
+      throw new IllegalArgumentException("not a broadcast event: " + event);
     }
   }
 

@@ -93,6 +93,7 @@ final class Dispatcher {
         caller.scopes(),
         caller.deviceId(),
         caller.peer().remoteAddress(),
-        caller.peer().local());
+        caller.peer().local(),
+        caller.clientName());
   }
 }

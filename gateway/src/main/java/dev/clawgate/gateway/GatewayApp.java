@@ -1,10 +1,19 @@
 package dev.clawgate.gateway;
 
+import dev.clawgate.core.approvals.ApprovalService;
+import dev.clawgate.core.config.ChannelsConfig;
 import dev.clawgate.core.config.GatewayConfig;
+import dev.clawgate.core.conversations.ConversationService;
 import dev.clawgate.core.pairing.PairingService;
 import dev.clawgate.core.runtime.GatewayRuntime;
 import dev.clawgate.core.runtime.StateDirLock;
 import dev.clawgate.core.store.StateStore;
+import dev.clawgate.gateway.approvals.ApprovalEvents;
+import dev.clawgate.gateway.approvals.ApprovalMethods;
+import dev.clawgate.gateway.channels.ChannelFactory;
+import dev.clawgate.gateway.channels.ChannelHub;
+import dev.clawgate.gateway.conversations.SessionMethods;
+import dev.clawgate.gateway.conversations.Subscriptions;
 import dev.clawgate.gateway.pairing.PairingEvents;
 import dev.clawgate.gateway.pairing.PairingMethods;
 import java.io.IOException;
@@ -15,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +54,7 @@ public final class GatewayApp implements AutoCloseable {
   private final StateDirLock lock;
   private final StateStore store;
   private final GatewayServer server;
+  private final ChannelHub hub;
   private final ScheduledExecutorService sweeper;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -52,11 +63,13 @@ public final class GatewayApp implements AutoCloseable {
       StateDirLock lock,
       StateStore store,
       GatewayServer server,
+      ChannelHub hub,
       ScheduledExecutorService sweeper) {
     this.config = config;
     this.lock = lock;
     this.store = store;
     this.server = server;
+    this.hub = hub;
     this.sweeper = sweeper;
   }
 
@@ -82,17 +95,33 @@ public final class GatewayApp implements AutoCloseable {
       lock.close();
       throw e;
     }
+    @Nullable ChannelHub hub = null;
     try {
       // The service needs its listener before the server exists; it is attached once started.
       PairingEvents events = PairingEvents.detached();
       PairingService pairing =
           PairingService.create(store, config.auth(), config.pairing(), clock, events);
       pairing.sweep();
+      ApprovalEvents approvalEvents = ApprovalEvents.detached();
+      ApprovalService approvals = ApprovalService.create(store, clock, approvalEvents);
+      approvals.sweep();
+      ConversationService conversations = ConversationService.open(store, clock);
+      hub = ChannelHub.of(ChannelFactory.create(config.channels(), clock), conversations);
+      Subscriptions subscriptions = Subscriptions.detached();
       GatewayServer.Builder builder = GatewayServer.builder(config, pairing).clock(clock);
       PairingMethods.specs(pairing).forEach(builder::method);
+      ApprovalMethods.specs(approvals).forEach(builder::method);
+      SessionMethods.specs(conversations, hub, subscriptions, clock, config.databaseFile())
+          .forEach(builder::method);
+      if (hub.hasHooks()) {
+        builder.http(ChannelHub.HOOKS_PREFIX, hooksBodyLimit(config), hub.hooks());
+      }
       GatewayServer server = builder.build();
       server.start();
       events.attach(server.events(), pairing::device);
+      subscriptions.attach(server.events());
+      approvalEvents.attach(server.events());
+      hub.start();
       ScheduledExecutorService sweeper =
           Executors.newSingleThreadScheduledExecutor(
               Thread.ofVirtual().name("clawgate-sweeper").factory());
@@ -101,14 +130,29 @@ public final class GatewayApp implements AutoCloseable {
       var _ =
           sweeper.scheduleWithFixedDelay(
               () -> sweepQuietly(pairing), everyMs, everyMs, TimeUnit.MILLISECONDS);
-      GatewayApp app = new GatewayApp(config, lock, store, server, sweeper);
+      // Cheap when nothing is due (one indexed read); operators hear of an expiry within a second.
+      var _ =
+          sweeper.scheduleWithFixedDelay(
+              () -> sweepApprovalsQuietly(approvals), 1, 1, TimeUnit.SECONDS);
+      GatewayApp app = new GatewayApp(config, lock, store, server, hub, sweeper);
       app.announce(clock);
       return app;
     } catch (RuntimeException e) {
+      if (hub != null) {
+        hub.close();
+      }
       store.close();
       lock.close();
       throw e;
     }
+  }
+
+  /** The body limit of {@code /hooks/}: the largest any webhook account allows. */
+  private static long hooksBodyLimit(GatewayConfig config) {
+    return config.channels().webhook().stream()
+        .mapToLong(ChannelsConfig.WebhookAccount::maxBodyBytes)
+        .max()
+        .orElse(ChannelsConfig.WebhookAccount.DEFAULT_MAX_BODY_BYTES);
   }
 
   /** The URL a client on this machine reaches the gateway at. */
@@ -161,10 +205,20 @@ public final class GatewayApp implements AutoCloseable {
       return;
     }
     sweeper.shutdownNow();
+    // Channels first: no new inbound message may arrive while the server drains.
+    hub.close();
     server.close();
     store.close();
     GatewayRuntime.deleteIfOwnedBy(config.stateDir(), ProcessHandle.current().pid());
     lock.close();
+  }
+
+  private static void sweepApprovalsQuietly(ApprovalService approvals) {
+    try {
+      approvals.sweep();
+    } catch (RuntimeException e) {
+      LOG.warn("approval sweep failed: {}", e.getMessage());
+    }
   }
 
   private static void sweepQuietly(PairingService pairing) {

@@ -157,7 +157,8 @@ final class GatewayConnection implements Session.Listener {
     socketClosed = true;
     state.set(State.CLOSED);
     stopTimerAndOutbound();
-    services.connections().remove(this);
+    Caller granted = caller;
+    services.connections().remove(this, granted == null ? null : granted.connId());
     LOG.debug("connection {} closed ({})", this, statusCode);
     callback.succeed();
   }
@@ -233,7 +234,8 @@ final class GatewayConnection implements Session.Listener {
             grant.role(),
             grant.connectionScopes(),
             grant.deviceId(),
-            peer);
+            peer,
+            accepted.clientName());
     HelloOk hello =
         Handshake.helloOk(
             accepted, granted.connId(), services.settings(), services.registry().names());
@@ -244,6 +246,7 @@ final class GatewayConnection implements Session.Listener {
       return; // the handshake timer or the peer closed first
     }
     cancelHandshakeTimer();
+    services.connections().opened(granted.connId(), this);
     if (out.open(text) == Outbound.Result.OVERFLOW) {
       slowConsumer(out);
       return;

@@ -70,6 +70,7 @@ public interface GatewayServer extends AutoCloseable {
     Duration shutdownGrace = Duration.ofSeconds(5);
     long maxBufferedBytes = ProtocolLimits.MAX_BUFFERED_BYTES;
     final List<MethodSpec> methods = new ArrayList<>();
+    final List<HttpRoutes.Mount> httpMounts = new ArrayList<>();
 
     private Builder(GatewayConfig config, ConnectAuthorizer authorizer) {
       this.config = Objects.requireNonNull(config, "null config");
@@ -105,6 +106,30 @@ public interface GatewayServer extends AutoCloseable {
     /** Adds a method after the built-ins ({@code health}, {@code status}). */
     public Builder method(MethodSpec spec) {
       methods.add(Objects.requireNonNull(spec, "null spec"));
+      return this;
+    }
+
+    /**
+     * Mounts {@code endpoint} for every plain HTTP request whose path starts with {@code prefix}
+     * (which must start and end with {@code /}). Bodies longer than {@code maxBodyBytes} are
+     * answered 413 without reaching it.
+     */
+    public Builder http(String prefix, long maxBodyBytes, HttpEndpoint endpoint) {
+      Objects.requireNonNull(prefix, "null prefix");
+      if (!prefix.startsWith("/") || !prefix.endsWith("/") || prefix.length() < 3) {
+        throw new IllegalArgumentException("not a path prefix: " + prefix);
+      }
+      if (maxBodyBytes <= 0 || maxBodyBytes > ProtocolLimits.MAX_PAYLOAD_BYTES) {
+        throw new IllegalArgumentException("maxBodyBytes out of range: " + maxBodyBytes);
+      }
+      for (HttpRoutes.Mount mount : httpMounts) {
+        if (mount.prefix().startsWith(prefix) || prefix.startsWith(mount.prefix())) {
+          throw new IllegalArgumentException(prefix + " overlaps " + mount.prefix());
+        }
+      }
+      httpMounts.add(
+          new HttpRoutes.Mount(
+              prefix, maxBodyBytes, Objects.requireNonNull(endpoint, "null endpoint")));
       return this;
     }
 

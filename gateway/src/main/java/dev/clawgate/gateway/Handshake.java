@@ -50,7 +50,7 @@ final class Handshake {
    * @param protocol the negotiated version
    * @param grant what the pairing rules granted
    */
-  record Accepted(int protocol, ConnectGrant grant) implements Outcome {}
+  record Accepted(int protocol, ConnectGrant grant, String clientName) implements Outcome {}
 
   /**
    * The connect failed: answer with {@code error}, then close.
@@ -132,7 +132,10 @@ final class Handshake {
                   peer.local(),
                   peer.remoteAddress()));
       rateLimiter.recordSuccess(peer.remoteAddress());
-      return new Accepted(protocol.getAsInt(), grant);
+      return new Accepted(
+          protocol.getAsInt(),
+          grant,
+          params.client().displayName().filter(n -> !n.isBlank()).orElse(params.client().id()));
     } catch (ClawgateException e) {
       rateLimiter.recordFailure(peer.remoteAddress(), exempt, e.detail());
       return new Refused(e, POLICY_VIOLATION, closeReason(e));

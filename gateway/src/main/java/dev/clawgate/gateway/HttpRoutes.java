@@ -1,7 +1,16 @@
 package dev.clawgate.gateway;
 
 import dev.clawgate.protocol.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.LongSupplier;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -10,24 +19,40 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Plain HTTP on the gateway port (requests that are not WebSocket upgrades): {@code GET /healthz}
- * and JSON 404s for everything else.
+ * Plain HTTP on the gateway port (requests that are not WebSocket upgrades): {@code GET /healthz},
+ * the mounted {@link HttpEndpoint}s, and JSON 404s for everything else.
  */
 final class HttpRoutes extends Handler.Abstract {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpRoutes.class);
+
+  /** An endpoint under a path prefix with its body limit. */
+  record Mount(String prefix, long maxBodyBytes, HttpEndpoint endpoint) {}
+
   private final String version;
   private final LongSupplier uptimeMs;
+  private final List<Mount> mounts;
 
-  HttpRoutes(String version, LongSupplier uptimeMs) {
+  HttpRoutes(String version, LongSupplier uptimeMs, List<Mount> mounts) {
+    super(InvocationType.BLOCKING);
     this.version = version;
     this.uptimeMs = uptimeMs;
+    this.mounts = List.copyOf(mounts);
   }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     String path = Request.getPathInContext(request);
+    for (Mount mount : mounts) {
+      if (path.startsWith(mount.prefix())) {
+        serve(mount, path, request, response, callback);
+        return true;
+      }
+    }
     ObjectNode body = Json.mapper().createObjectNode();
     int status;
     if (!path.equals("/healthz")) {
@@ -47,10 +72,89 @@ final class HttpRoutes extends Handler.Abstract {
       body.put("version", version);
       body.put("uptimeMs", uptimeMs.getAsLong());
     }
+    writeJson(response, status, body.toString(), callback);
+    return true;
+  }
+
+  private static void serve(
+      Mount mount, String path, Request request, Response response, Callback callback) {
+    long declared = request.getLength();
+    if (declared > mount.maxBodyBytes()) {
+      writeJson(response, HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(mount), callback);
+      return;
+    }
+    byte[] body;
+    try {
+      body = readCapped(request, mount.maxBodyBytes());
+    } catch (IOException e) {
+      writeJson(
+          response,
+          HttpStatus.BAD_REQUEST_400,
+          error("could not read the request body: " + e.getMessage()),
+          callback);
+      return;
+    }
+    if (body.length > mount.maxBodyBytes()) {
+      writeJson(response, HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(mount), callback);
+      return;
+    }
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (HttpField field : request.getHeaders()) {
+      headers
+          .computeIfAbsent(field.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+          .add(field.getValue());
+    }
+    HttpEndpoint.Reply reply;
+    try {
+      reply =
+          mount
+              .endpoint()
+              .handle(
+                  new HttpEndpoint.Request(
+                      request.getMethod().toUpperCase(Locale.ROOT),
+                      path,
+                      headers,
+                      body,
+                      Request.getRemoteAddr(request)));
+    } catch (RuntimeException e) {
+      String ref = Refs.next();
+      LOG.error("HTTP {} {} failed (ref {})", request.getMethod(), path, ref, e);
+      writeJson(
+          response,
+          HttpStatus.INTERNAL_SERVER_ERROR_500,
+          error("internal error (ref " + ref + ")"),
+          callback);
+      return;
+    }
+    response.setStatus(reply.status());
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    reply.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+    response.write(true, ByteBuffer.wrap(reply.body()), callback);
+  }
+
+  /** Reads at most {@code max + 1} bytes, so an over-long body is detected without keeping it. */
+  private static byte[] readCapped(Request request, long max) throws IOException {
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+    }
+  }
+
+  private static String tooLarge(Mount mount) {
+    return error("request body exceeds the limit of " + mount.maxBodyBytes() + " bytes");
+  }
+
+  private static String error(String message) {
+    ObjectNode body = Json.mapper().createObjectNode();
+    body.put("ok", false);
+    body.put("error", message);
+    return body.toString();
+  }
+
+  private static void writeJson(Response response, int status, String body, Callback callback) {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    Content.Sink.write(response, true, body.toString(), callback);
-    return true;
+    Content.Sink.write(response, true, body, callback);
   }
 }

@@ -59,6 +59,7 @@ final class JettyGatewayServer implements GatewayServer {
   private final ServerSettings settings;
   private final MethodRegistry registry;
   private final Connections connections = new Connections();
+  private final List<HttpRoutes.Mount> httpMounts;
 
   // Guarded by this.
   private Phase phase = Phase.NEW;
@@ -86,6 +87,7 @@ final class JettyGatewayServer implements GatewayServer {
                 settings.clock(), settings.serverVersion(), this::uptimeMs, this::connectionCount));
     all.addAll(builder.methods);
     this.registry = MethodRegistry.of(all);
+    this.httpMounts = List.copyOf(builder.httpMounts);
   }
 
   @Override
@@ -139,7 +141,7 @@ final class JettyGatewayServer implements GatewayServer {
                   (request, response, callback) ->
                       createEndpoint(services, request, response, callback));
             });
-    upgrades.setHandler(new HttpRoutes(settings.serverVersion(), this::uptimeMs));
+    upgrades.setHandler(new HttpRoutes(settings.serverVersion(), this::uptimeMs, httpMounts));
     context.setHandler(upgrades);
     server.setHandler(context);
     // close() drains WebSockets itself within the grace; Jetty's own graceful stop would only

@@ -19,6 +19,7 @@ import tools.jackson.databind.JsonNode;
  * @param deviceId the connection's device, when it connected with one
  * @param remoteAddress the client address (after trusted-proxy resolution)
  * @param local whether the connection is local (loopback, not forwarded, no browser origin)
+ * @param clientName the client's display name, else its client id
  */
 public record MethodCall(
     String method,
@@ -29,7 +30,8 @@ public record MethodCall(
     ScopeSet scopes,
     Optional<String> deviceId,
     String remoteAddress,
-    boolean local) {
+    boolean local,
+    String clientName) {
 
   public MethodCall {
     Objects.requireNonNull(method, "null method");
@@ -40,5 +42,6 @@ public record MethodCall(
     Objects.requireNonNull(scopes, "null scopes");
     Objects.requireNonNull(deviceId, "null deviceId");
     Objects.requireNonNull(remoteAddress, "null remoteAddress");
+    Objects.requireNonNull(clientName, "null clientName");
   }
 }

@@ -51,7 +51,8 @@ final class Fixtures {
         RemoteConfig.none(),
         PairingConfig.defaults(),
         Optional.empty(),
-        trustedProxies);
+        trustedProxies,
+        dev.clawgate.core.config.ChannelsConfig.none());
   }
 
   /**

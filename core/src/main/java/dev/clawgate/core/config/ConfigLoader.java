@@ -132,13 +132,21 @@ public final class ConfigLoader {
     return Path.of(System.getProperty("user.home"), ".clawgate");
   }
 
-  /** Loads the configuration without changing anything on disk. */
+  /**
+   * Loads the configuration without changing anything on disk, as a client or owner command needs
+   * it: channel secrets kept in environment variables or files are not read ({@link
+   * ChannelsConfig.Secret#resolved()} is false for them).
+   */
   public static Loaded load(Overrides flags, Map<String, String> env) {
+    return load(flags, env, false);
+  }
+
+  private static Loaded load(Overrides flags, Map<String, String> env, boolean readSecrets) {
     Path stateDir = stateDir(flags.stateDir(), env);
     Path file = stateDir.resolve(GatewayConfig.FILE_NAME);
     JsonNode root = ConfigFile.read(file);
     try {
-      return new Loaded(build(stateDir, root, flags, env), Optional.empty());
+      return new Loaded(build(stateDir, root, flags, env, readSecrets), Optional.empty());
     } catch (ClawgateException e) {
       if (e.detail() == DetailCode.INVALID_CONFIG) {
         throw e;
@@ -152,7 +160,7 @@ public final class ConfigLoader {
    * generated, saved to {@code clawgate.json} (mode 0600) and returned to be printed once.
    */
   public static Loaded loadForGateway(Overrides flags, Map<String, String> env) {
-    Loaded loaded = load(flags, env);
+    Loaded loaded = load(flags, env, true);
     GatewayConfig config = loaded.config();
     if (config.auth().mode() != AuthMode.TOKEN || config.auth().token().isPresent()) {
       return loaded;
@@ -177,7 +185,8 @@ public final class ConfigLoader {
             config.remote(),
             config.pairing(),
             config.publicUrl(),
-            config.trustedProxies()),
+            config.trustedProxies(),
+            config.channels()),
         Optional.of(token));
   }
 
@@ -197,7 +206,7 @@ public final class ConfigLoader {
   }
 
   private static GatewayConfig build(
-      Path stateDir, JsonNode root, Overrides flags, Map<String, String> env) {
+      Path stateDir, JsonNode root, Overrides flags, Map<String, String> env, boolean readSecrets) {
     Fields top = Fields.object(root, "").allowOnly(ROOT_KEYS);
     Fields gateway =
         top.optObject("gateway")
@@ -303,7 +312,8 @@ public final class ConfigLoader {
             remote,
             pairing,
             gateway.optString("publicUrl", 2048),
-            gateway.stringList("trustedProxies", 64, 255));
+            gateway.stringList("trustedProxies", 64, 255),
+            ChannelsConfigParser.parse(top.optObject("channels"), stateDir, env, readSecrets));
     if (mode == AuthMode.NONE && !isLoopback(config.bindHost())) {
       throw ClawgateException.invalidParams(
           "gateway.auth.mode",

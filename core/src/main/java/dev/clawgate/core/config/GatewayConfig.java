@@ -22,6 +22,7 @@ import java.util.Optional;
  *     gateway.publicUrl})
  * @param trustedProxies proxy addresses whose forwarding headers are believed ({@code
  *     gateway.trustedProxies})
+ * @param channels the messaging channel accounts ({@code channels.<type>.<accountId>})
  */
 public record GatewayConfig(
     Path stateDir,
@@ -32,7 +33,8 @@ public record GatewayConfig(
     RemoteConfig remote,
     PairingConfig pairing,
     Optional<String> publicUrl,
-    List<String> trustedProxies) {
+    List<String> trustedProxies,
+    ChannelsConfig channels) {
 
   /** Default port, as in the reference gateway. */
   public static final int DEFAULT_PORT = 18789;
@@ -49,6 +51,7 @@ public record GatewayConfig(
     Objects.requireNonNull(pairing, "null pairing");
     Objects.requireNonNull(publicUrl, "null publicUrl");
     trustedProxies = List.copyOf(trustedProxies);
+    Objects.requireNonNull(channels, "null channels");
   }
 
   /** Where the gateway listens. */

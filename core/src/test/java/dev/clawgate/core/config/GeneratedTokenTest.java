@@ -89,7 +89,7 @@ class GeneratedTokenTest {
         """
         {
           "$schema": "https://example.invalid/clawgate.schema.json",
-          "channels": {"chat": {"enabled": true}},
+          "channels": {"webhook": {"ci": {"secret": "0123456789abcdef0123", "enabled": false}}},
           "gateway": {
             "port": 0,
             "bind": "lan",

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * dev.clawgate.core.pairing}, and it reads only the pairing tables' key columns, so it would miss a
  * changed last-seen time, a new request revision or an audit entry.
  *
- * @param tables table name to its rows (in rowid order), each row its column values (blobs as hex)
+ * @param tables table name to its rows (sorted by their text form, so tables without a rowid
+ *     compare too), each row its column values (blobs as hex)
  */
 record StoreContents(Map<String, List<List<@Nullable Object>>> tables) {
   static final String AUDIT_LOG = "audit_log";
@@ -36,8 +38,10 @@ record StoreContents(Map<String, List<List<@Nullable Object>>> tables) {
                   + " ORDER BY name",
               rs -> rs.getString(1))) {
         // Table names come from the schema itself, never from input.
-        tables.put(
-            table, tx.list("SELECT * FROM " + table + " ORDER BY rowid", StoreContents::row));
+        List<List<@Nullable Object>> rows =
+            new ArrayList<>(tx.list("SELECT * FROM " + table, StoreContents::row));
+        rows.sort(Comparator.comparing(String::valueOf));
+        tables.put(table, rows);
       }
       return new StoreContents(tables);
     });
