@@ -1,9 +1,7 @@
 package dev.clawgate.cli;
 
-import dev.clawgate.client.ClientOptions;
 import dev.clawgate.client.GatewayClient;
 import dev.clawgate.protocol.ClawgateException;
-import dev.clawgate.protocol.ClientInfo;
 import dev.clawgate.protocol.DetailCode;
 import dev.clawgate.protocol.ErrorCode;
 import dev.clawgate.protocol.Json;
@@ -11,8 +9,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -21,11 +17,11 @@ import tools.jackson.databind.node.ObjectNode;
  * commands they never fall back to the state dir: a pending approval means something only while its
  * requester waits on the gateway, so with no gateway there is nothing to answer (exit 3).
  *
- * <p>The CLI announces itself as {@value #CLIENT_NAME}, which is what {@code resolvedBy} shows.
+ * <p>The CLI announces itself as {@value GatewayTarget#CLIENT_NAME}, which is what {@code
+ * resolvedBy} shows.
  */
 final class ApprovalsGateway implements AutoCloseable {
   static final String SCOPE = "operator.approvals";
-  static final String CLIENT_NAME = "clawgate CLI";
   static final String PLUGIN_PREFIX = "plugin:";
 
   private final GatewayClient client;
@@ -35,51 +31,13 @@ final class ApprovalsGateway implements AutoCloseable {
   }
 
   static ApprovalsGateway connect(GatewayTarget target, Duration timeout) {
-    try {
-      return new ApprovalsGateway(
-          GatewayClient.connect(named(target.ownerOptions(timeout, SCOPE))));
-    } catch (ClawgateException e) {
-      ClawgateException explained = OwnerErrors.explain(e, target);
-      if (!OwnerErrors.unreachable(e)) {
-        throw explained;
-      }
-      ClawgateException.Builder builder =
-          ClawgateException.of(
-              explained.code(),
-              explained.detail(),
-              "approvals need the running gateway (pending approvals and their requesters live"
-                  + " there): "
-                  + explained.getMessage());
-      for (Map.Entry<String, Object> detail : explained.details().entrySet()) {
-        builder.detail(detail.getKey(), detail.getValue());
-      }
-      throw builder.retryable(explained.retryable()).cause(e).build();
-    }
-  }
-
-  private static ClientOptions named(ClientOptions o) {
-    ClientInfo c = o.client();
-    ClientInfo client =
-        new ClientInfo(
-            c.id(),
-            Optional.of(CLIENT_NAME),
-            c.version(),
-            c.platform(),
-            c.deviceFamily(),
-            c.modelIdentifier(),
-            c.mode(),
-            c.instanceId());
-    return new ClientOptions(
-        o.url(),
-        o.credential(),
-        o.identity(),
-        o.deviceAuthStore(),
-        o.role(),
-        o.scopes(),
-        client,
-        o.caps(),
-        o.connectTimeout(),
-        o.requestTimeout());
+    return new ApprovalsGateway(
+        OwnerErrors.connectRunning(
+            target,
+            timeout,
+            "approvals need the running gateway (pending approvals and their requesters live"
+                + " there)",
+            SCOPE));
   }
 
   JsonNode call(String method, ObjectNode params) {

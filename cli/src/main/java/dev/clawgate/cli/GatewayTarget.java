@@ -6,7 +6,9 @@ import dev.clawgate.client.SharedCredential;
 import dev.clawgate.core.config.ConfigLoader;
 import dev.clawgate.core.config.GatewayConfig;
 import dev.clawgate.core.runtime.GatewayRuntime;
+import dev.clawgate.gateway.GatewayApp;
 import dev.clawgate.protocol.ClawgateException;
+import dev.clawgate.protocol.ClientInfo;
 import dev.clawgate.protocol.DetailCode;
 import dev.clawgate.protocol.ErrorCode;
 import java.time.Duration;
@@ -37,6 +39,11 @@ record GatewayTarget(
     Optional<SharedCredential> credential,
     String credentialSource,
     GatewayConfig config) {
+  /**
+   * The display name the CLI connects with: what a gateway shows as {@code resolvedBy} of an
+   * approval the owner answered, and as the name of the CLI's device.
+   */
+  static final String CLIENT_NAME = "clawgate CLI";
 
   static GatewayTarget resolve(ConnectionOptions options, Map<String, String> env) {
     Optional<String> flagToken =
@@ -145,9 +152,20 @@ record GatewayTarget(
    * given operator scopes, and {@code timeout} for both the handshake and each request.
    */
   ClientOptions ownerOptions(Duration timeout, String... scopes) {
+    ClientInfo defaults = ClientOptions.defaultClient(GatewayApp.version());
     ClientOptions.Builder options =
         ClientOptions.builder()
             .url(url)
+            .client(
+                new ClientInfo(
+                    defaults.id(),
+                    Optional.of(CLIENT_NAME),
+                    defaults.version(),
+                    defaults.platform(),
+                    defaults.deviceFamily(),
+                    defaults.modelIdentifier(),
+                    defaults.mode(),
+                    defaults.instanceId()))
             .scopes(scopes)
             .connectTimeout(timeout)
             .requestTimeout(timeout);

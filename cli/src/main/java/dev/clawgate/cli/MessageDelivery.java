@@ -140,7 +140,7 @@ final class MessageDelivery {
         || !OUTCOME_UNKNOWN.contains(String.valueOf(e.details().get("reason")))) {
       return e;
     }
-    return SessionsGatewayCommand.withMessage(
+    return OwnerErrors.rewrite(
         e,
         e.getMessage()
             + "; the message may or may not have been delivered: run the command again with"

@@ -1,8 +1,10 @@
 package dev.clawgate.cli;
 
+import dev.clawgate.client.GatewayClient;
 import dev.clawgate.protocol.ClawgateException;
 import dev.clawgate.protocol.DetailCode;
 import dev.clawgate.protocol.ErrorCode;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -50,7 +52,26 @@ final class OwnerErrors {
         && UNREACHABLE_REASONS.contains(String.valueOf(e.details().get("reason")));
   }
 
-  private static ClawgateException rewrite(ClawgateException e, String message) {
+  /**
+   * Connects to the running gateway only, for commands that have nothing to do without one
+   * (sessions, channels, approvals live there). A gateway that does not answer is the same exit 3
+   * error as for the other commands, its message prefixed with {@code why}.
+   */
+  static GatewayClient connectRunning(
+      GatewayTarget target, Duration timeout, String why, String... scopes) {
+    try {
+      return GatewayClient.connect(target.ownerOptions(timeout, scopes));
+    } catch (ClawgateException e) {
+      ClawgateException explained = explain(e, target);
+      if (!unreachable(e)) {
+        throw explained;
+      }
+      throw rewrite(explained, why + ": " + explained.getMessage());
+    }
+  }
+
+  /** {@code e} with another message; code, detail code and details stay (so the exit code does). */
+  static ClawgateException rewrite(ClawgateException e, String message) {
     ClawgateException.Builder builder = ClawgateException.of(e.code(), e.detail(), message);
     for (Map.Entry<String, Object> entry : e.details().entrySet()) {
       builder.detail(entry.getKey(), entry.getValue());

@@ -1,9 +1,7 @@
 package dev.clawgate.cli;
 
 import dev.clawgate.client.GatewayClient;
-import dev.clawgate.protocol.ClawgateException;
 import dev.clawgate.protocol.Json;
-import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -23,17 +21,8 @@ abstract class SessionsGatewayCommand extends OwnerCommand {
 
   /** A connection to the gateway holding {@code scopes}; the caller closes it. */
   final GatewayClient gateway(String... scopes) {
-    GatewayTarget target = target();
-    try {
-      return GatewayClient.connect(target.ownerOptions(connection.timeout(), scopes));
-    } catch (ClawgateException e) {
-      ClawgateException explained = OwnerErrors.explain(e, target);
-      if (!OwnerErrors.unreachable(e)) {
-        throw explained;
-      }
-      throw withMessage(
-          explained, "`" + commandName() + "` needs a running gateway: " + explained.getMessage());
-    }
+    return OwnerErrors.connectRunning(
+        target(), connection.timeout(), "`" + commandName() + "` needs a running gateway", scopes);
   }
 
   /** Prints {@code result} with {@code "source": "gateway"} first, as the devices commands do. */
@@ -51,15 +40,6 @@ abstract class SessionsGatewayCommand extends OwnerCommand {
   /** "clawgate sessions list", for messages. */
   final String commandName() {
     return spec == null ? "clawgate" : spec.qualifiedName(" ");
-  }
-
-  /** {@code e} with another message; code, detail code and details stay (so the exit code does). */
-  static ClawgateException withMessage(ClawgateException e, String message) {
-    ClawgateException.Builder builder = ClawgateException.of(e.code(), e.detail(), message);
-    for (Map.Entry<String, Object> entry : e.details().entrySet()) {
-      builder.detail(entry.getKey(), entry.getValue());
-    }
-    return builder.retryable(e.retryable()).cause(e).build();
   }
 
   /** A text field, or {@code fallback} when it is absent, not text or blank. */

@@ -81,7 +81,7 @@ class ApprovalsCommandsTest {
       assertThat(allowedJson.path("decision").asString()).isEqualTo("allow-always");
       JsonNode decided = requester.call("exec.approval.waitDecision", params().put("id", execId));
       assertThat(decided.path("decision").asString()).isEqualTo("allow-always");
-      assertThat(decided.path("resolvedBy").asString()).isEqualTo(ApprovalsGateway.CLIENT_NAME);
+      assertThat(decided.path("resolvedBy").asString()).isEqualTo(GatewayTarget.CLIENT_NAME);
       // The rule it recorded answers the same request from the same agent without asking.
       JsonNode again = requester.call("exec.approval.request", ask);
       assertThat(again.path("status").asString()).isEqualTo("resolved");
@@ -95,7 +95,7 @@ class ApprovalsCommandsTest {
       CliProcess.Result twice = cli(stateDir, "approvals", "deny", execId);
       assertThat(twice.exitCode()).as(twice.toString()).isEqualTo(Main.FAILED);
       assertThat(twice.err())
-          .contains("already resolved by " + ApprovalsGateway.CLIENT_NAME + " with allow-always")
+          .contains("already resolved by " + GatewayTarget.CLIENT_NAME + " with allow-always")
           .doesNotContain("Exception");
       CliProcess.Result unknown = cli(stateDir, "approvals", "allow", "no-such-approval");
       assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(Main.FAILED);
