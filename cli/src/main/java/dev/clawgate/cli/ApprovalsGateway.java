@@ -69,8 +69,7 @@ final class ApprovalsGateway implements AutoCloseable {
 
   private String pluginId(String prefix) {
     List<String> matches = new ArrayList<>();
-    for (JsonNode a :
-        call("plugin.approval.list", Json.mapper().createObjectNode()).path("approvals")) {
+    for (JsonNode a : call("plugin.approval.list", Json.mapper().createObjectNode())) {
       String id = a.path("id").asString();
       if (id.equals(prefix)) {
         return id;

@@ -41,8 +41,8 @@ final class ApprovalsListCommand extends OwnerCommand {
       if (all) {
         params.put("includeResolved", true).put("limit", 100);
       }
-      JsonNode exec = gateway.call("exec.approval.list", params).path("approvals");
-      JsonNode plugin = gateway.call("plugin.approval.list", params).path("approvals");
+      JsonNode exec = gateway.call("exec.approval.list", params);
+      JsonNode plugin = gateway.call("plugin.approval.list", params);
       if (connection.json) {
         ObjectNode result = params();
         result.set("exec", exec);

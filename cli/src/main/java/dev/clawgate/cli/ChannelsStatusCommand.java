@@ -1,9 +1,12 @@
 package dev.clawgate.cli;
 
 import dev.clawgate.client.GatewayClient;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code clawgate channels status}: each channel account's state. Exits 1 when one is not well, so
@@ -23,11 +26,14 @@ import tools.jackson.databind.JsonNode;
       "",
       "Examples:",
       "  clawgate channels status",
-      "  clawgate channels status --json | jq '.channels[] | select(.lastError)'",
+      "  clawgate channels status --json \\",
+      "    | jq '.channelAccounts[][] | select(.lastError)'",
       "",
-      "JSON: {\"source\": \"gateway\", \"ts\", \"channels\": [{\"channel\", \"accountId\","
-          + " \"running\", \"connected\", \"lastInboundAt\"?, \"lastOutboundAt\"?,"
-          + " \"lastError\"?, \"details\": {...}}]}, the channels.status result (no secrets).",
+      "JSON: {\"source\": \"gateway\"} plus the channels.status result, as the reference"
+          + " gateway shapes it: \"channelOrder\", \"channelLabels\", \"channels\" (a summary"
+          + " per channel), \"channelAccounts\" ({channel: [{\"accountId\", \"running\","
+          + " \"connected\", \"lastInboundAt\"?, \"lastOutboundAt\"?, \"lastError\"?,"
+          + " \"details\"}]}) and \"channelDefaultAccountId\". No secrets.",
       "",
       "Exit codes: 0 every account running without error (or none configured), 1 an account is"
           + " in error or stopped, 2 usage, 3 gateway not reachable.",
@@ -51,7 +57,7 @@ final class ChannelsStatusCommand extends SessionsGatewayCommand {
 
   /** Whether every account runs and none reports an error. */
   static boolean healthy(JsonNode status) {
-    for (JsonNode account : status.path("channels")) {
+    for (JsonNode account : accounts(status)) {
       String state = state(account);
       if (state.equals("error") || state.equals("stopped")) {
         return false;
@@ -71,8 +77,26 @@ final class ChannelsStatusCommand extends SessionsGatewayCommand {
     return account.path("connected").asBoolean(false) ? "connected" : "running";
   }
 
+  /**
+   * Every account snapshot, in {@code channelOrder}, each with its {@code channel} added (the
+   * result keeps them in {@code channelAccounts}, keyed by channel, as the reference does).
+   */
+  static List<JsonNode> accounts(JsonNode status) {
+    List<JsonNode> all = new ArrayList<>();
+    for (JsonNode channel : status.path("channelOrder")) {
+      for (JsonNode account : status.path("channelAccounts").path(channel.asString())) {
+        if (account instanceof ObjectNode object) {
+          ObjectNode copy = object.deepCopy();
+          copy.put("channel", channel.asString());
+          all.add(copy);
+        }
+      }
+    }
+    return all;
+  }
+
   static String render(JsonNode status, long nowMs, boolean wide) {
-    JsonNode channels = status.path("channels");
+    List<JsonNode> channels = accounts(status);
     if (channels.isEmpty()) {
       return "No channels configured (add accounts under \"channels\" in clawgate.json).\n";
     }

@@ -183,9 +183,10 @@ class SessionsCommandsTest {
     CliProcess.Result status = results.get(3);
     assertThat(status.exitCode()).as(status.toString()).isZero();
     JsonNode channels = Json.mapper().readTree(status.out());
-    assertThat(channels.propertyNames()).contains("source", "ts", "channels");
+    assertThat(channels.propertyNames())
+        .contains("source", "ts", "channelOrder", "channelAccounts", "channelDefaultAccountId");
     assertThat(channels.path("source").asString()).isEqualTo("gateway");
-    assertThat(channels.path("channels")).isEmpty();
+    assertThat(channels.path("channelOrder")).isEmpty();
     assertThat(status.out()).doesNotContain(TOKEN);
   }
 

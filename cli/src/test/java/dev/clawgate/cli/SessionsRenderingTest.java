@@ -120,12 +120,12 @@ class SessionsRenderingTest {
     JsonNode status =
         json(
             """
-            {"ts": %d, "channels": [
-              {"channel": "telegram", "accountId": "main", "running": true, "connected": true,
-               "lastInboundAt": %d, "details": {"mode": "polling"}},
-              {"channel": "webhook", "accountId": "ops", "running": true, "connected": false,
-               "lastOutboundAt": %d, "lastError": "HTTP 503 after 5 attempts", "details": {}}
-            ]}
+            {"ts": %d, "channelOrder": ["telegram", "webhook"], "channelAccounts": {
+              "telegram": [{"accountId": "main", "running": true, "connected": true,
+                            "lastInboundAt": %d, "details": {"mode": "polling"}}],
+              "webhook": [{"accountId": "ops", "running": true, "connected": false,
+                           "lastOutboundAt": %d, "lastError": "HTTP 503 after 5 attempts",
+                           "details": {}}]}}
             """
                 .formatted(NOW, NOW - 30_000, NOW - 7_200_000));
 
@@ -138,16 +138,18 @@ class SessionsRenderingTest {
     JsonNode fine =
         json(
             """
-            {"channels": [{"channel": "webhook", "accountId": "a", "running": true,
-                           "connected": false, "details": {}}]}
+            {"channelOrder": ["webhook"], "channelAccounts": {"webhook": [
+              {"accountId": "a", "running": true, "connected": false, "details": {}}]}}
             """);
-    assertThat(ChannelsStatusCommand.state(fine.path("channels").get(0))).isEqualTo("running");
+    assertThat(ChannelsStatusCommand.state(ChannelsStatusCommand.accounts(fine).get(0)))
+        .isEqualTo("running");
     assertThat(ChannelsStatusCommand.healthy(fine)).isTrue();
-    assertThat(ChannelsStatusCommand.healthy(json("{\"channels\": []}"))).isTrue();
+    assertThat(ChannelsStatusCommand.healthy(json("{\"channelOrder\": []}"))).isTrue();
     JsonNode stopped =
         json(
             """
-            {"channels": [{"channel": "telegram", "accountId": "b", "running": false}]}
+            {"channelOrder": ["telegram"], "channelAccounts": {"telegram": [
+              {"accountId": "b", "running": false}]}}
             """);
     assertThat(ChannelsStatusCommand.healthy(stopped)).isFalse();
   }

@@ -55,6 +55,7 @@ public final class ApprovalJson {
   public static ObjectNode listed(Approval a) {
     ObjectNode node = requested(a);
     node.put("kind", a.kind().wireName());
+    node.put("approvalKind", a.kind().wireName());
     node.put("state", a.state().wireName());
     a.outcome().ifPresent(d -> node.put("decision", d));
     a.resolvedBy().ifPresent(by -> node.put("resolvedBy", by));
@@ -62,12 +63,11 @@ public final class ApprovalJson {
     return node;
   }
 
-  /** {@code {approvals: [...]}}. */
-  public static ObjectNode list(List<Approval> approvals) {
-    ObjectNode node = Json.mapper().createObjectNode();
-    ArrayNode array = node.putArray("approvals");
+  /** A bare array of listed approvals, as the reference's {@code *.approval.list} answers. */
+  public static ArrayNode list(List<Approval> approvals) {
+    ArrayNode array = Json.mapper().createArrayNode();
     approvals.forEach(a -> array.add(listed(a)));
-    return node;
+    return array;
   }
 
   /** An exec allow rule. */

@@ -114,7 +114,8 @@ final class ApprovalParams {
     Fields f = Fields.params(params).allowOnly(PLUGIN_KEYS);
     String title = f.string("title", PluginRequest.TITLE_MAX);
     String description = f.string("description", PluginRequest.DESCRIPTION_MAX);
-    String severityName = f.string("severity", 16);
+    // Optional, as in the reference, which treats a missing severity as a warning.
+    String severityName = f.optString("severity", 16).orElse("warning");
     Severity severity =
         Severity.fromWire(severityName)
             .orElseThrow(() ->

@@ -226,20 +226,47 @@ public final class SessionMethods {
     return result;
   }
 
+  /**
+   * The reference's {@code channels.status} shape: {@code channelOrder}, {@code channelLabels}, a
+   * per-channel summary in {@code channels}, each account's snapshot in {@code channelAccounts},
+   * and {@code channelDefaultAccountId}. OpenClaw's own CLI renders it.
+   */
   private JsonNode channelsStatus(MethodCall call) {
     Fields.params(call.params()).allowOnly(Set.of("probe", "timeoutMs"));
     ObjectNode result = Json.mapper().createObjectNode();
     result.put("ts", clock.millis());
-    ArrayNode list = result.putArray("channels");
+    ArrayNode order = result.putArray("channelOrder");
+    ObjectNode labels = result.putObject("channelLabels");
+    ObjectNode summaries = result.putObject("channels");
+    ObjectNode accounts = result.putObject("channelAccounts");
+    ObjectNode defaults = result.putObject("channelDefaultAccountId");
     for (ChannelStatus status : channels.status()) {
-      ObjectNode node = list.addObject();
-      node.put("channel", status.type());
+      String type = status.type();
+      if (!accounts.has(type)) {
+        order.add(type);
+        labels.put(type, Character.toUpperCase(type.charAt(0)) + type.substring(1));
+        accounts.putArray(type);
+        defaults.put(type, status.accountId());
+        ObjectNode summary = summaries.putObject(type);
+        summary.put("configured", true);
+        summary.put("accounts", 0);
+        summary.put("running", false);
+        summary.put("connected", false);
+      }
+      ObjectNode summary = (ObjectNode) summaries.get(type);
+      summary.put("accounts", summary.get("accounts").asInt() + 1);
+      summary.put("running", summary.get("running").asBoolean() || status.running());
+      summary.put("connected", summary.get("connected").asBoolean() || status.connected());
+      ObjectNode node = ((ArrayNode) accounts.get(type)).addObject();
       node.put("accountId", status.accountId());
+      node.put("enabled", true);
+      node.put("configured", true);
       node.put("running", status.running());
       node.put("connected", status.connected());
       status.lastInboundAtMs().ifPresent(v -> node.put("lastInboundAt", v));
       status.lastOutboundAtMs().ifPresent(v -> node.put("lastOutboundAt", v));
       status.lastError().ifPresent(v -> node.put("lastError", v));
+      Optional.ofNullable(status.details().get("mode")).ifPresent(v -> node.put("mode", v));
       ObjectNode details = node.putObject("details");
       status.details().forEach(details::put);
     }

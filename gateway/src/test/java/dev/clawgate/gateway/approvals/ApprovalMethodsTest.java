@@ -77,8 +77,7 @@ class ApprovalMethodsTest {
     assertThat(accepted.has("decision")).isFalse();
     assertThat(accepted.path("expiresAtMs").asLong() - accepted.path("createdAtMs").asLong())
         .isEqualTo(ApprovalService.EXEC_DEFAULT_TIMEOUT.toMillis());
-    JsonNode request =
-        call("exec.approval.list", params()).path("approvals").get(0).path("request");
+    JsonNode request = call("exec.approval.list", params()).get(0).path("request");
     assertThat(request.path("command").asString()).isEqualTo("sh -c ''");
     assertThat(request.path("commandArgv").toString()).isEqualTo("[\"sh\",\"-c\",\"\"]");
     assertThat(request.path("envKeys").toString()).isEqualTo("[\"HOME\",\"PATH\",\"TOKEN\"]");
@@ -104,10 +103,24 @@ class ApprovalMethodsTest {
     assertThat(accepted.path("id").asString()).startsWith("plugin:");
     assertThat(accepted.path("expiresAtMs").asLong() - accepted.path("createdAtMs").asLong())
         .isEqualTo(ApprovalService.PLUGIN_MAX_TIMEOUT.toMillis());
-    JsonNode request =
-        call("plugin.approval.list", params()).path("approvals").get(0).path("request");
+    JsonNode request = call("plugin.approval.list", params()).get(0).path("request");
     assertThat(request.path("allowedDecisions").toString()).isEqualTo("[\"allow-once\",\"deny\"]");
     assertThat(request.path("pluginId").asString()).isEqualTo("mailer");
+  }
+
+  @Test
+  void aPluginRequestWithoutASeverityIsAWarning() {
+    call(
+        "plugin.approval.request",
+        json(
+            """
+            {"title": "Delete branch", "description": "Remove a merged branch", "twoPhase": true}
+            """));
+
+    JsonNode listed = call("plugin.approval.list", params());
+    assertThat(listed.isArray()).isTrue();
+    assertThat(listed.get(0).path("approvalKind").asString()).isEqualTo("plugin");
+    assertThat(listed.get(0).path("request").path("severity").asString()).isEqualTo("warning");
   }
 
   @Test
@@ -165,7 +178,7 @@ class ApprovalMethodsTest {
           .isEqualTo(DetailCode.INVALID_PARAMS);
       assertThat(error.details().get("field")).as(c.params()).isEqualTo(c.field());
     }
-    assertThat(call("exec.approval.list", params()).path("approvals")).isEmpty();
+    assertThat(call("exec.approval.list", params())).isEmpty();
     assertThat(call("exec.approvals.get", params()).path("rules")).isEmpty();
   }
 

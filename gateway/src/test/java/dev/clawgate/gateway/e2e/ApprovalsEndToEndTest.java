@@ -171,7 +171,7 @@ class ApprovalsEndToEndTest {
           assertThat(event.path("decision").asString()).isEqualTo("expired");
           assertThat(event.path("resolvedBy").asString()).isEqualTo("gateway:ttl");
         });
-    assertThat(operator.ok("exec.approval.list", params()).path("approvals")).isEmpty();
+    assertThat(operator.ok("exec.approval.list", params())).isEmpty();
   }
 
   @Test
@@ -328,7 +328,7 @@ class ApprovalsEndToEndTest {
     String done = requester.ok("exec.approval.request", execRequest("ls")).path("id").asString();
     operator.ok("exec.approval.resolve", resolve(done, "allow-once"));
 
-    JsonNode pending = operator.ok("exec.approval.list", params()).path("approvals");
+    JsonNode pending = operator.ok("exec.approval.list", params());
     assertThat(pending).hasSize(1);
     JsonNode entry = pending.get(0);
     assertThat(entry.path("id").asString()).isEqualTo(kept);
@@ -339,8 +339,7 @@ class ApprovalsEndToEndTest {
     assertThat(entry.path("request").path("envKeys").toString())
         .isEqualTo("[\"AWS_SECRET_ACCESS_KEY\"]");
     assertThat(entry.toString()).doesNotContain("hunter2");
-    JsonNode all =
-        operator.ok("exec.approval.list", params().put("includeResolved", true)).path("approvals");
+    JsonNode all = operator.ok("exec.approval.list", params().put("includeResolved", true));
     assertThat(all).hasSize(2);
     assertThat(all.get(1).path("decision").asString()).isEqualTo("allow-once");
     assertThat(all.get(1).path("resolvedBy").asString()).isEqualTo("Alice");

@@ -244,6 +244,6 @@ class ConversationMethodsTest {
     assertThat(admin.refused("chat.inject", role)).isEqualTo(DetailCode.SESSION_NOT_FOUND);
     assertThat(admin.refused("send", params())).isEqualTo(DetailCode.INVALID_PARAMS);
     assertThat(admin.call("sessions.list", params()).get("count").asInt()).isZero();
-    assertThat(admin.call("channels.status", params()).get("channels")).isEmpty();
+    assertThat(admin.call("channels.status", params()).get("channelOrder")).isEmpty();
   }
 }
