@@ -7,14 +7,22 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The methods every gateway has: {@code health} and {@code status} (both need read). */
+/**
+ * The methods every gateway has: {@code health} and {@code status} (both need read). {@code status}
+ * is the server's own facts over what the gateway adds ({@link GatewayServer.Builder#status}).
+ */
 final class BuiltinMethods {
   private BuiltinMethods() {}
 
   static List<MethodSpec> of(
-      Clock clock, String version, LongSupplier uptimeMs, IntSupplier connections) {
+      Clock clock,
+      String version,
+      LongSupplier uptimeMs,
+      IntSupplier connections,
+      Supplier<ObjectNode> statusDetails) {
     MethodSpec health =
         MethodSpec.operator(
             "health",
@@ -30,8 +38,9 @@ final class BuiltinMethods {
             "status",
             Scope.READ,
             call -> {
-              ObjectNode payload = Json.mapper().createObjectNode();
+              ObjectNode payload = statusDetails.get();
               payload.put("version", version);
+              payload.put("runtimeVersion", version);
               payload.put("uptimeMs", uptimeMs.getAsLong());
               payload.put("connections", connections.getAsInt());
               ObjectNode protocol = payload.putObject("protocol");

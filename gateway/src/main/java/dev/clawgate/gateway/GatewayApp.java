@@ -13,6 +13,7 @@ import dev.clawgate.gateway.approvals.ApprovalMethods;
 import dev.clawgate.gateway.channels.ChannelFactory;
 import dev.clawgate.gateway.channels.ChannelHub;
 import dev.clawgate.gateway.conversations.SessionMethods;
+import dev.clawgate.gateway.conversations.StatusSummary;
 import dev.clawgate.gateway.conversations.Subscriptions;
 import dev.clawgate.gateway.pairing.PairingEvents;
 import dev.clawgate.gateway.pairing.PairingMethods;
@@ -108,7 +109,10 @@ public final class GatewayApp implements AutoCloseable {
       ConversationService conversations = ConversationService.open(store, clock);
       hub = ChannelHub.of(ChannelFactory.create(config.channels(), clock), conversations);
       Subscriptions subscriptions = Subscriptions.detached();
-      GatewayServer.Builder builder = GatewayServer.builder(config, pairing).clock(clock);
+      GatewayServer.Builder builder =
+          GatewayServer.builder(config, pairing)
+              .clock(clock)
+              .status(new StatusSummary(conversations, hub, clock, config.databaseFile()));
       PairingMethods.specs(pairing).forEach(builder::method);
       ApprovalMethods.specs(approvals).forEach(builder::method);
       SessionMethods.specs(conversations, hub, subscriptions, clock, config.databaseFile())

@@ -2,12 +2,15 @@ package dev.clawgate.gateway;
 
 import dev.clawgate.core.config.GatewayConfig;
 import dev.clawgate.core.pairing.ConnectAuthorizer;
+import dev.clawgate.protocol.Json;
 import dev.clawgate.protocol.ProtocolLimits;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The gateway server: one TCP port ({@code config.bindHost():config.port()}) serving the OpenClaw
@@ -71,6 +74,7 @@ public interface GatewayServer extends AutoCloseable {
     long maxBufferedBytes = ProtocolLimits.MAX_BUFFERED_BYTES;
     final List<MethodSpec> methods = new ArrayList<>();
     final List<HttpRoutes.Mount> httpMounts = new ArrayList<>();
+    Supplier<ObjectNode> statusDetails = () -> Json.mapper().createObjectNode();
 
     private Builder(GatewayConfig config, ConnectAuthorizer authorizer) {
       this.config = Objects.requireNonNull(config, "null config");
@@ -100,6 +104,15 @@ public interface GatewayServer extends AutoCloseable {
     /** The version in {@code hello-ok.server.version}, {@code status} and {@code /healthz}. */
     public Builder serverVersion(String version) {
       this.serverVersion = Objects.requireNonNull(version, "null version");
+      return this;
+    }
+
+    /**
+     * What the {@code status} method reports besides the server's own version, uptime, connection
+     * count and protocol range: a fresh object per call (default: nothing).
+     */
+    public Builder status(Supplier<ObjectNode> details) {
+      this.statusDetails = Objects.requireNonNull(details, "null details");
       return this;
     }
 

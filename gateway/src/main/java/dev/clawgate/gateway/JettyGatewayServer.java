@@ -84,7 +84,11 @@ final class JettyGatewayServer implements GatewayServer {
     List<MethodSpec> all =
         new ArrayList<>(
             BuiltinMethods.of(
-                settings.clock(), settings.serverVersion(), this::uptimeMs, this::connectionCount));
+                settings.clock(),
+                settings.serverVersion(),
+                this::uptimeMs,
+                this::connectionCount,
+                builder.statusDetails));
     all.addAll(builder.methods);
     this.registry = MethodRegistry.of(all);
     this.httpMounts = List.copyOf(builder.httpMounts);

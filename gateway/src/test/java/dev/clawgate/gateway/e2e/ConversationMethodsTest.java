@@ -246,4 +246,22 @@ class ConversationMethodsTest {
     assertThat(admin.call("sessions.list", params()).get("count").asInt()).isZero();
     assertThat(admin.call("channels.status", params()).get("channelOrder")).isEmpty();
   }
+
+  @Test
+  void statusSummarisesTheSessionStoreAsTheReferencesClientsReadIt() {
+    Conn admin = connect("operator.admin");
+    admin.call("chat.send", chat("agent:main:main", "one"));
+    admin.call("chat.send", chat("agent:ops:main", "two"));
+
+    JsonNode status = admin.call("status", params());
+
+    assertThat(status.get("version").isString()).isTrue();
+    assertThat(status.at("/sessions/count").asInt()).isEqualTo(2);
+    assertThat(status.at("/sessions/recent/0/key").stringValue()).isEqualTo("agent:ops:main");
+    assertThat(status.at("/sessions/byAgent"))
+        .extracting(a -> a.get("agentId").stringValue() + "=" + a.get("count").asInt())
+        .containsExactly("ops=1", "main=1");
+    assertThat(status.at("/heartbeat/defaultAgentId").stringValue()).isEqualTo("main");
+    assertThat(status.at("/tasks/total").asInt()).isZero();
+  }
 }
