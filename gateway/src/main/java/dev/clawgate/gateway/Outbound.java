@@ -1,10 +1,17 @@
 package dev.clawgate.gateway;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 
 /**
  * The send side of one connection: asynchronous writes with a bounded number of bytes in flight.
@@ -13,9 +20,10 @@ import org.eclipse.jetty.websocket.api.Session;
  *
  * <ul>
  *   <li>{@link #queuedBytes} is the UTF-8 size of every frame handed to Jetty whose write callback
- *       has not fired yet. A frame is refused when the queue is non-empty and the frame would push
- *       it past the limit (an empty queue always takes one frame, so a single large response is
- *       never refused).
+ *       has not fired yet. Each frame is encoded to UTF-8 once, here, and handed to Jetty's core
+ *       session as bytes, so its size is exact without a second pass over the text. A frame is
+ *       refused when the queue is non-empty and the frame would push it past the limit (an empty
+ *       queue always takes one frame, so a single large response is never refused).
  *   <li>Nothing here blocks on the network: Jetty's {@code sendText} only enqueues, and the lock is
  *       held just long enough to give frames their order, so a slow peer never stalls a broadcast
  *       or a request thread.
@@ -42,7 +50,7 @@ final class Outbound {
     void writeFailed(Throwable cause);
   }
 
-  private final Session session;
+  private final TextSink sink;
   private final long maxBufferedBytes;
   private final FailureListener failureListener;
   private final AtomicLong queuedBytes = new AtomicLong();
@@ -51,7 +59,7 @@ final class Outbound {
   private boolean acceptingEvents; // guarded by order
 
   Outbound(Session session, long maxBufferedBytes, FailureListener failureListener) {
-    this.session = Objects.requireNonNull(session, "null session");
+    this.sink = TextSink.of(Objects.requireNonNull(session, "null session"));
     this.maxBufferedBytes = maxBufferedBytes;
     this.failureListener = Objects.requireNonNull(failureListener, "null failureListener");
   }
@@ -111,22 +119,42 @@ final class Outbound {
     return queuedBytes.get();
   }
 
+  /** Where frames go: Jetty's core session as bytes, else the API session as text. */
+  @FunctionalInterface
+  private interface TextSink {
+    void send(byte[] utf8, Runnable written, Consumer<Throwable> failed);
+
+    static TextSink of(Session session) {
+      if (session instanceof WebSocketSession jetty) {
+        CoreSession core = jetty.getCoreSession();
+        return (utf8, written, failed) ->
+            core.sendFrame(
+                new Frame(OpCode.TEXT, true, ByteBuffer.wrap(utf8)),
+                org.eclipse.jetty.util.Callback.from(written, failed),
+                false);
+      }
+      return (utf8, written, failed) ->
+          session.sendText(
+              new String(utf8, StandardCharsets.UTF_8), Callback.from(written, failed));
+    }
+  }
+
   private Result enqueue(String text, boolean droppable) {
-    long bytes = Utf8.length(text);
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    long bytes = utf8.length;
     long queued = queuedBytes.get();
     if (queued > 0 && queued + bytes > maxBufferedBytes) {
       return droppable ? Result.DROPPED : Result.OVERFLOW;
     }
     queuedBytes.addAndGet(bytes);
     try {
-      session.sendText(
-          text,
-          Callback.from(
-              () -> queuedBytes.addAndGet(-bytes),
-              cause -> {
-                queuedBytes.addAndGet(-bytes);
-                failureListener.writeFailed(cause);
-              }));
+      sink.send(
+          utf8,
+          () -> queuedBytes.addAndGet(-bytes),
+          cause -> {
+            queuedBytes.addAndGet(-bytes);
+            failureListener.writeFailed(cause);
+          });
     } catch (RuntimeException e) {
       queuedBytes.addAndGet(-bytes);
       failureListener.writeFailed(e);

@@ -47,6 +47,7 @@ public final class SessionMethods {
   private final ChannelHub channels;
   private final Subscriptions subscriptions;
   private final Sender sender;
+  private final RowTexts rowTexts = new RowTexts();
   private final Clock clock;
   private final Path databaseFile;
 
@@ -137,8 +138,9 @@ public final class SessionMethods {
     defaults.put("mainKey", "main");
     ArrayNode rows = result.putArray("sessions");
     for (SessionRow row : page.sessions()) {
-      rows.add(SessionJson.row(row, include));
+      rows.addRawValue(rowTexts.of(row, include));
     }
+    rowTexts.trim(conversations.sessionCount());
     return result;
   }
 
