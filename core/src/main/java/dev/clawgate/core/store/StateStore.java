@@ -14,13 +14,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -29,12 +31,13 @@ import org.sqlite.SQLiteConfig;
 /**
  * The state database: one SQLite file in WAL mode with exactly one writer.
  *
- * <p>Every change runs as one {@code BEGIN IMMEDIATE} transaction on a dedicated platform thread
- * that owns the only write connection of this process, so writes are serialised without locks in
- * Java and never pin a virtual thread's carrier on JNI for long. Another process (the offline CLI)
- * writing the same file is serialised by SQLite's own file lock; {@code busy_timeout} makes either
- * side wait instead of failing. Reads run on the caller's thread against a small pool of read
- * connections and see every committed write (WAL snapshot per transaction).
+ * <p>Every change runs as one {@code BEGIN IMMEDIATE} transaction (changes queued at the same time
+ * share it, each in its own savepoint: group commit) on a dedicated platform thread that owns the
+ * only write connection of this process, so writes are serialised without locks in Java and never
+ * pin a virtual thread's carrier on JNI for long. Another process (the offline CLI) writing the
+ * same file is serialised by SQLite's own file lock; {@code busy_timeout} makes either side wait
+ * instead of failing. Reads run on the caller's thread against a small pool of read connections and
+ * see every committed write (WAL snapshot per transaction).
  *
  * <p>Durability: {@code synchronous=NORMAL} in WAL mode; a committed transaction survives the
  * process being killed (it is in the WAL, written before commit returns). See
@@ -44,22 +47,26 @@ public final class StateStore implements AutoCloseable {
   private static final int READERS = 4;
   private static final int BUSY_TIMEOUT_MS = 10_000;
 
+  /** Most writes committed together. */
+  private static final int MAX_BATCH = 64;
+
   private final Path file;
   private final Connection writer;
-  private final ExecutorService writerThread;
+  private final LinkedBlockingQueue<Job<?>> writes = new LinkedBlockingQueue<>();
+  private final Thread writerThread;
   private final BlockingQueue<Connection> readers;
   private final List<Connection> allReaders = new ArrayList<>();
+
+  /** Each connection's prepared statements; a connection is used by one thread at a time. */
+  private final Map<Connection, Tx.Statements> statements = new ConcurrentHashMap<>();
+
   private volatile boolean closed;
 
   private StateStore(Path file) throws SQLException {
     this.file = file;
-    this.writerThread =
-        Executors.newSingleThreadExecutor(r -> {
-          Thread t = new Thread(r, "clawgate-store-writer");
-          t.setDaemon(true);
-          return t;
-        });
     this.writer = connect(file, false);
+    this.writerThread =
+        Thread.ofPlatform().name("clawgate-store-writer").daemon().unstarted(this::writeLoop);
     this.readers = new ArrayBlockingQueue<>(READERS);
   }
 
@@ -77,6 +84,7 @@ public final class StateStore implements AutoCloseable {
         createPrivate(file);
       }
       StateStore store = new StateStore(file);
+      store.writerThread.start();
       try {
         store.execute(Migrations::apply);
         for (int i = 0; i < READERS; i++) {
@@ -153,28 +161,151 @@ public final class StateStore implements AutoCloseable {
    */
   public <T> T write(Work<T> work) {
     ensureOpen();
-    // Whoever sets this first decides: the writer thread (the work runs) or an interrupted caller
-    // (it never will). A FutureTask's cancel cannot tell, as it also succeeds on a running task.
-    AtomicBoolean claimed = new AtomicBoolean();
-    Future<T> result =
-        writerThread.submit(() -> {
-          if (!claimed.compareAndSet(false, true)) {
-            throw new CancellationException("abandoned by its interrupted caller");
-          }
-          return inTransaction(writer, work, "BEGIN IMMEDIATE");
-        });
+    Job<T> job = new Job<>(work);
+    writes.add(job);
+    if (closed) {
+      // Closed while this was being queued: the writer may have finished; fail what it left.
+      failLeftovers();
+    }
     try {
-      return result.get();
+      return job.result.get();
     } catch (InterruptedException e) {
-      if (claimed.compareAndSet(false, true)) {
+      if (job.claimed.compareAndSet(false, true)) {
         Thread.currentThread().interrupt();
         throw unavailable("interrupted before the write started; nothing was changed", e);
       }
       // Already running: the transaction commits or rolls back whatever the caller does, so the
       // caller waits for the outcome instead of reporting a failure that may not be one.
-      return awaitUninterruptibly(result);
+      return awaitUninterruptibly(job.result);
     } catch (ExecutionException e) {
       throw rethrow(e.getCause() == null ? e : e.getCause());
+    }
+  }
+
+  /** One write waiting for, or taken by, the writer thread. */
+  private static final class Job<T> {
+    final Work<T> work;
+    // Whoever sets this first decides: the writer thread (the work runs) or an interrupted caller
+    // (it never will).
+    final AtomicBoolean claimed = new AtomicBoolean();
+    final CompletableFuture<T> result = new CompletableFuture<>();
+    @Nullable T value;
+    @Nullable Throwable failure;
+
+    Job(Work<T> work) {
+      this.work = work;
+    }
+
+    void runIn(Tx tx) throws Exception {
+      value = work.run(tx);
+    }
+
+    void complete() {
+      if (failure != null) {
+        result.completeExceptionally(failure);
+      } else {
+        result.complete(value);
+      }
+    }
+  }
+
+  /**
+   * The writer thread: takes the writes queued so far (up to {@link #MAX_BATCH}) and commits them
+   * as one transaction, each inside its own savepoint, so a write that throws is rolled back alone
+   * while the others commit. Callers that write at the same time share one commit (group commit); a
+   * lone write runs without a savepoint. Every caller learns its outcome only after the commit.
+   */
+  private void writeLoop() {
+    List<Job<?>> batch = new ArrayList<>(MAX_BATCH);
+    while (!closed || !writes.isEmpty()) {
+      try {
+        Job<?> first = writes.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        writes.drainTo(batch, MAX_BATCH - 1);
+        commit(batch);
+      } catch (InterruptedException e) {
+        break;
+      } catch (RuntimeException | Error e) {
+        for (Job<?> job : batch) {
+          job.result.completeExceptionally(e);
+        }
+      } finally {
+        batch.clear();
+      }
+    }
+    failLeftovers();
+  }
+
+  private void commit(List<Job<?>> batch) {
+    List<Job<?>> taken = new ArrayList<>(batch.size());
+    for (Job<?> job : batch) {
+      if (job.claimed.compareAndSet(false, true)) {
+        taken.add(job);
+      } else {
+        job.result.completeExceptionally(
+            new CancellationException("abandoned by its interrupted caller"));
+      }
+    }
+    if (taken.isEmpty()) {
+      return;
+    }
+    Tx tx = new Tx(writer, statements(writer));
+    boolean single = taken.size() == 1;
+    try {
+      tx.update("BEGIN IMMEDIATE");
+    } catch (RuntimeException e) {
+      taken.forEach(job -> job.result.completeExceptionally(e));
+      return;
+    }
+    boolean committed = false;
+    try {
+      for (Job<?> job : taken) {
+        if (!single) {
+          tx.update("SAVEPOINT write");
+        }
+        try {
+          job.runIn(tx);
+          if (!single) {
+            tx.update("RELEASE write");
+          }
+        } catch (Exception e) {
+          job.failure = e;
+          if (single) {
+            throw e;
+          }
+          tx.update("ROLLBACK TO write");
+          tx.update("RELEASE write");
+        }
+      }
+      tx.update("COMMIT");
+      committed = true;
+    } catch (Exception e) {
+      // The batch did not commit: no write in it took effect.
+      for (Job<?> job : taken) {
+        if (job.failure == null) {
+          job.failure = e;
+        }
+      }
+    } finally {
+      if (!committed) {
+        try {
+          tx.update("ROLLBACK");
+        } catch (RuntimeException ignored) {
+          // The transaction is already gone (e.g. the connection failed); nothing to undo.
+        }
+      }
+      taken.forEach(Job::complete);
+    }
+  }
+
+  /** Fails every write still queued (the store is closed). */
+  private void failLeftovers() {
+    Job<?> job;
+    while ((job = writes.poll()) != null) {
+      job.result.completeExceptionally(unavailable("the state store is closed", null));
     }
   }
 
@@ -221,14 +352,13 @@ public final class StateStore implements AutoCloseable {
     }
   }
 
-  private static <T> T inTransaction(Connection connection, Work<T> work, String begin)
-      throws Exception {
+  private <T> T inTransaction(Connection connection, Work<T> work, String begin) throws Exception {
     try (Statement statement = connection.createStatement()) {
       statement.execute(begin);
     }
     boolean committed = false;
     try {
-      T value = work.run(new Tx(connection));
+      T value = work.run(new Tx(connection, statements(connection)));
       try (Statement statement = connection.createStatement()) {
         statement.execute("COMMIT");
       }
@@ -243,6 +373,10 @@ public final class StateStore implements AutoCloseable {
         }
       }
     }
+  }
+
+  private Tx.Statements statements(Connection connection) {
+    return statements.computeIfAbsent(connection, c -> new Tx.Statements());
   }
 
   private void ensureOpen() {
@@ -277,16 +411,21 @@ public final class StateStore implements AutoCloseable {
       return;
     }
     closed = true;
-    writerThread.shutdown();
     try {
-      // Let a write already handed to the writer finish before its connection goes away.
-      if (!writerThread.awaitTermination(BUSY_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-        writerThread.shutdownNow();
+      // Let the writes already queued finish before their connection goes away.
+      writerThread.join(BUSY_TIMEOUT_MS);
+      if (writerThread.isAlive()) {
+        writerThread.interrupt();
+        writerThread.join(BUSY_TIMEOUT_MS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    failLeftovers();
     try {
+      // The writer thread has stopped; readers still in use finish with their statements closed
+      // under them (the store is closing, so their results are not wanted).
+      statements.values().forEach(Tx.Statements::close);
       writer.close();
       for (Connection reader : allReaders) {
         reader.close();

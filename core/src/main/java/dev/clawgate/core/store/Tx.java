@@ -5,19 +5,59 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One open transaction: small helpers over prepared statements. Arguments are bound in order;
  * {@code null} binds SQL NULL and an {@link Optional} binds its value or NULL.
+ *
+ * <p>Statements are prepared once per connection and SQL text and kept in that connection's {@link
+ * Statements} (a connection is used by one thread at a time), so a hot path does not pay SQLite's
+ * parse and plan on every call.
  */
 public final class Tx {
   private final Connection connection;
+  private final Statements statements;
 
-  Tx(Connection connection) {
+  Tx(Connection connection, Statements statements) {
     this.connection = connection;
+    this.statements = statements;
+  }
+
+  /** The prepared statements of one connection, by SQL text; closed with the connection. */
+  static final class Statements implements AutoCloseable {
+    /** Distinct SQL texts kept per connection; others are prepared and closed each time. */
+    static final int MAX = 512;
+
+    private final Map<String, PreparedStatement> bySql = new HashMap<>();
+
+    @Nullable PreparedStatement cached(String sql) {
+      return bySql.get(sql);
+    }
+
+    boolean keep(String sql, PreparedStatement statement) {
+      if (bySql.size() >= MAX) {
+        return false;
+      }
+      bySql.put(sql, statement);
+      return true;
+    }
+
+    @Override
+    public void close() {
+      for (PreparedStatement statement : bySql.values()) {
+        try {
+          statement.close();
+        } catch (SQLException ignored) {
+          // Closing with the connection: nothing left to release.
+        }
+      }
+      bySql.clear();
+    }
   }
 
   /** Maps one row. */
@@ -28,34 +68,48 @@ public final class Tx {
 
   /** Runs an INSERT/UPDATE/DELETE; returns the number of rows changed. */
   public int update(String sql, @Nullable Object... args) {
-    try (PreparedStatement statement = prepare(sql, args)) {
+    PreparedStatement statement = null;
+    try {
+      statement = prepare(sql, args);
       return statement.executeUpdate();
     } catch (SQLException e) {
       throw new StoreException(sql, e);
+    } finally {
+      release(sql, statement);
     }
   }
 
   /** Runs a query and maps every row. */
   public <T> List<T> list(String sql, Row<T> row, @Nullable Object... args) {
-    try (PreparedStatement statement = prepare(sql, args);
-        ResultSet rs = statement.executeQuery()) {
-      List<T> result = new ArrayList<>();
-      while (rs.next()) {
-        result.add(row.map(rs));
+    PreparedStatement statement = null;
+    try {
+      statement = prepare(sql, args);
+      try (ResultSet rs = statement.executeQuery()) {
+        List<T> result = new ArrayList<>();
+        while (rs.next()) {
+          result.add(row.map(rs));
+        }
+        return result;
       }
-      return result;
     } catch (SQLException e) {
       throw new StoreException(sql, e);
+    } finally {
+      release(sql, statement);
     }
   }
 
   /** Runs a query and maps its first row, if any. */
   public <T> Optional<T> first(String sql, Row<T> row, @Nullable Object... args) {
-    try (PreparedStatement statement = prepare(sql, args);
-        ResultSet rs = statement.executeQuery()) {
-      return rs.next() ? Optional.of(row.map(rs)) : Optional.empty();
+    PreparedStatement statement = null;
+    try {
+      statement = prepare(sql, args);
+      try (ResultSet rs = statement.executeQuery()) {
+        return rs.next() ? Optional.of(row.map(rs)) : Optional.empty();
+      }
     } catch (SQLException e) {
       throw new StoreException(sql, e);
+    } finally {
+      release(sql, statement);
     }
   }
 
@@ -76,7 +130,14 @@ public final class Tx {
   }
 
   private PreparedStatement prepare(String sql, @Nullable Object... args) throws SQLException {
-    PreparedStatement statement = connection.prepareStatement(sql);
+    PreparedStatement statement = statements.cached(sql);
+    if (statement == null) {
+      PreparedStatement fresh = connection.prepareStatement(sql);
+      statements.keep(sql, fresh);
+      statement = fresh;
+    } else {
+      statement.clearParameters();
+    }
     for (int i = 0; i < args.length; i++) {
       Object arg = args[i];
       if (arg instanceof Optional<?> optional) {
@@ -85,6 +146,17 @@ public final class Tx {
       statement.setObject(i + 1, arg);
     }
     return statement;
+  }
+
+  /** Closes {@code statement} unless it is kept for reuse. */
+  private void release(String sql, @Nullable PreparedStatement statement) {
+    if (statement != null && statements.cached(sql) != statement) {
+      try {
+        statement.close();
+      } catch (SQLException ignored) {
+        // A statement that failed to close holds nothing the connection will not release.
+      }
+    }
   }
 
   /** A nullable long column as an Optional. */

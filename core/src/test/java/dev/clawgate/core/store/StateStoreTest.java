@@ -218,4 +218,44 @@ class StateStoreTest {
       throw new IllegalStateException("the writer thread is never interrupted", e);
     }
   }
+
+  @Test
+  void concurrentWritesCommitTogetherAndAFailingOneIsUndoneAlone() throws Exception {
+    try (StateStore store = StateStore.open(dir.resolve("state.db"))) {
+      store.execute(tx -> tx.update("CREATE TABLE t (id INTEGER PRIMARY KEY)"));
+      int writers = 64;
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      List<Thread> threads = new java.util.ArrayList<>();
+      java.util.Set<Integer> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      for (int i = 0; i < writers; i++) {
+        int id = i;
+        threads.add(
+            Thread.ofVirtual()
+                .start(() -> {
+                  try {
+                    start.await();
+                    store.execute(tx -> {
+                      tx.update("INSERT INTO t (id) VALUES (?)", id);
+                      if (id % 4 == 0) {
+                        throw new IllegalStateException("write " + id + " fails");
+                      }
+                    });
+                  } catch (IllegalStateException | ClawgateException e) {
+                    failed.add(id);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
+      }
+      start.countDown();
+      for (Thread t : threads) {
+        t.join();
+      }
+
+      assertThat(failed).hasSize(writers / 4).allMatch(id -> id % 4 == 0);
+      assertThat(store.<List<Long>>read(tx -> tx.list("SELECT id FROM t", rs -> rs.getLong(1))))
+          .hasSize(writers - writers / 4)
+          .noneMatch(id -> id % 4 == 0);
+    }
+  }
 }
