@@ -5,8 +5,11 @@ import java.time.Duration;
 
 /**
  * The load tool's entry point: {@code handshakes} measures handshake throughput and latency against
- * a running gateway, {@code idle} holds many handshaken connections. See {@link LoadOptions#USAGE}
- * and docs/benchmarks.md; benchmarks/run-load.sh runs the whole suite against a fresh gateway.
+ * a running gateway, {@code idle} holds many handshaken connections; the conversation-plane
+ * commands seed a state dir ({@code seed}) and measure {@code sessions.list}, {@code chat.inject},
+ * inbound webhooks and their fan-out to subscribers. See {@link LoadOptions#USAGE} and
+ * docs/benchmarks.md; benchmarks/run-load.sh and benchmarks/run-conversations.sh run the suites
+ * against a fresh gateway.
  */
 public final class LoadTool {
   private LoadTool() {}
@@ -31,6 +34,36 @@ public final class LoadTool {
   }
 
   static Report run(LoadOptions options) throws Exception {
+    return switch (options.command()) {
+      case "seed" -> Seeder.run(options);
+      case "sessions-list" ->
+          calls(
+              options,
+              new SessionsListCalls(
+                  options.conversation().limit(), options.conversation().include()));
+      case "inject" ->
+          calls(
+              options,
+              new InjectCalls(
+                  new SeedPlan(options.conversation().hookAccount()),
+                  options.conversation().sessions()));
+      case "fanout" -> new FanoutLoad(rawTokenClient(options)).run(options);
+      case "webhook" -> new WebhookLoad().run(options);
+      default -> handshakes(options);
+    };
+  }
+
+  /** Shared-token connects with the raw client: the conversation loads need nothing more. */
+  private static RawHandshaker rawTokenClient(LoadOptions options) throws Exception {
+    return new RawHandshaker(
+        options.url(), ConnectFrames.sharedToken(options.token(), options.scopes()));
+  }
+
+  private static Report calls(LoadOptions options, CallSource source) throws Exception {
+    return new CallLoad(rawTokenClient(options), source).run(options);
+  }
+
+  private static Report handshakes(LoadOptions options) throws Exception {
     boolean idle = options.command().equals("idle");
     ConnectFrames frames;
     String label;

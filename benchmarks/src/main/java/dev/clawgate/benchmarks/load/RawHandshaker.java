@@ -21,6 +21,18 @@ final class RawHandshaker implements Handshaker {
 
   @Override
   public Connection connect() throws IOException {
+    return handshake();
+  }
+
+  /**
+   * Opens a socket and completes the handshake, returning the socket for the caller's own requests
+   * (the request loads use it; {@link #connect()} wraps it).
+   */
+  RawWebSocket open() throws IOException {
+    return handshake().ws();
+  }
+
+  private Open handshake() throws IOException {
     RawWebSocket ws = RawWebSocket.open(address, upgradeRequest, STEP_TIMEOUT);
     try {
       String nonce = ConnectFrames.nonceOf(ws.readText());

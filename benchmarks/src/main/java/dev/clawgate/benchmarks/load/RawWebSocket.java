@@ -10,12 +10,16 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The client side of RFC 6455 on a blocking {@link Socket}, as small as a load generator can make
  * it: text, close, ping and pong frames; client frames masked; server frames reassembled from
  * fragments. Meant for virtual threads (a blocked read parks the thread, not a carrier).
+ *
+ * <p>Reads are for one thread at a time; writes may come from several (each frame is written
+ * whole).
  *
  * <p>Every connection sends the same {@code Sec-WebSocket-Key} (the RFC's sample), so the expected
  * {@code Sec-WebSocket-Accept} is a constant and checking it costs a string search rather than a
@@ -191,13 +195,23 @@ final class RawWebSocket {
    * @throws HandshakeFailure when the gateway sends a close frame instead
    */
   String readText() throws IOException {
+    return new String(readTextBytes(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The next text message as its UTF-8 bytes, answering pings on the way. Loads that only look at a
+   * response's id and outcome use this to skip decoding the whole message.
+   *
+   * @throws HandshakeFailure when the gateway sends a close frame instead
+   */
+  byte[] readTextBytes() throws IOException {
     ByteArrayOutputStream fragments = null;
     for (int frames = 0; frames < MAX_FRAMES_PER_READ; frames++) {
       Received frame = next();
       switch (frame.opcode()) {
         case TEXT, CONTINUATION -> {
           if (frame.fin() && fragments == null) {
-            return new String(frame.payload(), StandardCharsets.UTF_8);
+            return frame.payload();
           }
           if (fragments == null) {
             fragments = new ByteArrayOutputStream();
@@ -207,7 +221,7 @@ final class RawWebSocket {
             throw new HandshakeFailure("message larger than " + MAX_MESSAGE + " bytes");
           }
           if (frame.fin()) {
-            return fragments.toString(StandardCharsets.UTF_8);
+            return fragments.toByteArray();
           }
         }
         case CLOSE -> throw new HandshakeFailure("closed " + closeCode(frame.payload()));
@@ -222,6 +236,20 @@ final class RawWebSocket {
   /** Sends one masked text frame. */
   void sendText(String text) throws IOException {
     send(TEXT, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Sends one masked text frame per element of {@code texts} with a single write, as a client
+   * pipelining requests does (one system call instead of one per request).
+   */
+  void sendTexts(List<String> texts) throws IOException {
+    ByteArrayOutputStream frames = new ByteArrayOutputStream(texts.size() * 256);
+    for (String text : texts) {
+      frames.write(frame(TEXT, text.getBytes(StandardCharsets.UTF_8)));
+    }
+    synchronized (this) {
+      frames.writeTo(out);
+    }
   }
 
   /**
@@ -245,6 +273,11 @@ final class RawWebSocket {
     }
   }
 
+  /** How long a read may block (a subscriber waits for events longer than a handshake step). */
+  void readTimeout(Duration timeout) throws IOException {
+    socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+  }
+
   /** Closes the TCP connection at once. */
   void abort() {
     try {
@@ -254,7 +287,16 @@ final class RawWebSocket {
     }
   }
 
-  private void send(int opcode, byte[] payload) throws IOException {
+  /**
+   * Writes one frame. Synchronized because a load may send requests on one thread while its reader
+   * answers pings on another; each frame goes out whole.
+   */
+  private synchronized void send(int opcode, byte[] payload) throws IOException {
+    out.write(frame(opcode, payload));
+  }
+
+  /** One masked client frame. */
+  private static byte[] frame(int opcode, byte[] payload) {
     int length = payload.length;
     int header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
     byte[] frame = new byte[header + 4 + length];
@@ -278,7 +320,7 @@ final class RawWebSocket {
     for (int i = 0; i < length; i++) {
       frame[header + 4 + i] = (byte) (payload[i] ^ frame[header + (i & 3)]);
     }
-    out.write(frame);
+    return frame;
   }
 
   private static int closeCode(byte[] payload) {
