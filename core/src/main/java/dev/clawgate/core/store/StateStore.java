@@ -47,6 +47,9 @@ public final class StateStore implements AutoCloseable {
   private static final int READERS = 4;
   private static final int BUSY_TIMEOUT_MS = 10_000;
 
+  /** WAL pages (4 KB each) after which a commit checkpoints. */
+  private static final int WAL_CHECKPOINT_PAGES = 10_000;
+
   /** Most writes committed together. */
   private static final int MAX_BATCH = 64;
 
@@ -135,6 +138,13 @@ public final class StateStore implements AutoCloseable {
     config.enforceForeignKeys(true);
     config.setBusyTimeout(BUSY_TIMEOUT_MS);
     config.setReadOnly(readOnly);
+    if (!readOnly) {
+      // Checkpoint every ~40 MB of WAL instead of SQLite's ~4 MB: each checkpoint copies the pages
+      // into the database file and syncs it on the writer's thread, which was a large share of the
+      // cost of an append (docs/benchmarks.md, "Conversation plane").
+      config.setPragma(
+          SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, Integer.toString(WAL_CHECKPOINT_PAGES));
+    }
     Connection connection =
         DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
     connection.setAutoCommit(true);
