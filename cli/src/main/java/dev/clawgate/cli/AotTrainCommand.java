@@ -6,6 +6,8 @@ import dev.clawgate.core.pairing.Secrets;
 import dev.clawgate.gateway.GatewayApp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
@@ -121,6 +125,7 @@ final class AotTrainCommand implements Callable<Integer> {
               nowhere.step(Main.UNREACHABLE, "health", "--token", token),
               // Last: a refused secret counts against the gateway's rate limit.
               at.step(Main.FAILED, "health", "--token", token + "x"));
+      trainMcpServe(at, file);
       for (Step step : steps) {
         output.reset();
         int exit = Main.run(step.args().toArray(String[]::new));
@@ -142,6 +147,113 @@ final class AotTrainCommand implements Callable<Integer> {
     } finally {
       System.setOut(out);
       System.setErr(err);
+    }
+  }
+
+  /**
+   * Runs {@code clawgate mcp serve} in process on pipes, as an MCP client would drive it: parse the
+   * command line, {@code initialize}, {@code tools/list}, a gateway-backed tool and the local ones,
+   * then EOF. Waits for every answer before closing, so the whole path is in the cache.
+   */
+  private static void trainMcpServe(Target at, String tokenFile) throws IOException {
+    CommandLine.ParseResult parsed =
+        Main.commandLine()
+            .parseArgs(
+                "mcp",
+                "serve",
+                "--state-dir",
+                at.stateDir(),
+                "--url",
+                at.url(),
+                "--token-file",
+                tokenFile);
+    McpServeCommand serve =
+        (McpServeCommand) parsed.subcommand().subcommand().commandSpec().userObject();
+    String[] requests = {
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+          + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"training\",\"version\":\"1\"}}}",
+      "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+      "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}",
+      "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":"
+          + "\"conversations_list\",\"arguments\":{}}}",
+      "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":"
+          + "\"events_poll\",\"arguments\":{\"after_cursor\":0}}}",
+      "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":"
+          + "\"permissions_list_open\",\"arguments\":{}}}",
+      "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"ping\"}",
+    };
+    int answers = requests.length - 1;
+    PipedOutputStream feed = new PipedOutputStream();
+    PipedInputStream stdin = new PipedInputStream(feed, 64 * 1024);
+    LineCounter stdout = new LineCounter();
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    Thread server =
+        Thread.ofVirtual()
+            .start(() ->
+                serve.serve(
+                    stdin, stdout, new PrintStream(stderr, true, StandardCharsets.UTF_8), false));
+    for (String request : requests) {
+      feed.write((request + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    feed.flush();
+    boolean answered = stdout.await(answers, Duration.ofSeconds(30));
+    feed.close();
+    try {
+      server.join(Duration.ofSeconds(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    String out = stdout.text();
+    if (!answered || out.contains("\"isError\":true") || out.contains("\"error\"")) {
+      throw new TrainingFailed(
+          "`clawgate mcp serve` did not answer as expected: "
+              + lastLine(out + stderr.toString(StandardCharsets.UTF_8)));
+    }
+  }
+
+  /** An output stream that counts the lines written to it. */
+  private static final class LineCounter extends ByteArrayOutputStream {
+    private int lines; // guarded by this
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+      super.write(b, off, len);
+      for (int i = off; i < off + len; i++) {
+        if (b[i] == '\n') {
+          lines++;
+        }
+      }
+      notifyAll();
+    }
+
+    @Override
+    public synchronized void write(int b) {
+      super.write(b);
+      if (b == '\n') {
+        lines++;
+      }
+      notifyAll();
+    }
+
+    synchronized boolean await(int count, Duration timeout) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (lines < count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+
+    synchronized String text() {
+      return toString(StandardCharsets.UTF_8);
     }
   }
 

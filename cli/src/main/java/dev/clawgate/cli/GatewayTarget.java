@@ -152,20 +152,10 @@ record GatewayTarget(
    * given operator scopes, and {@code timeout} for both the handshake and each request.
    */
   ClientOptions ownerOptions(Duration timeout, String... scopes) {
-    ClientInfo defaults = ClientOptions.defaultClient(GatewayApp.version());
     ClientOptions.Builder options =
         ClientOptions.builder()
             .url(url)
-            .client(
-                new ClientInfo(
-                    defaults.id(),
-                    Optional.of(CLIENT_NAME),
-                    defaults.version(),
-                    defaults.platform(),
-                    defaults.deviceFamily(),
-                    defaults.modelIdentifier(),
-                    defaults.mode(),
-                    defaults.instanceId()))
+            .client(clientInfo(CLIENT_NAME, GatewayApp.version()))
             .scopes(scopes)
             .connectTimeout(timeout)
             .requestTimeout(timeout);
@@ -177,6 +167,39 @@ record GatewayTarget(
       options.deviceState(config.stateDir());
     }
     return options.build();
+  }
+
+  /**
+   * Options for a long-lived client of this target that is a device of its own ({@code mcp serve}):
+   * the shared secret when there is one, and always the state dir's device identity and device
+   * token, so that the gateway knows it as one device across runs (pairing.md). On the gateway's
+   * own machine the shared secret pairs it silently, once.
+   */
+  ClientOptions deviceOptions(
+      String displayName, String version, Duration requestTimeout, String... scopes) {
+    ClientOptions.Builder options =
+        ClientOptions.builder()
+            .url(url)
+            .client(clientInfo(displayName, version))
+            .scopes(scopes)
+            .requestTimeout(requestTimeout)
+            .deviceState(config.stateDir());
+    credential.ifPresent(options::credential);
+    return options.build();
+  }
+
+  /** This machine's client description under {@code displayName}. */
+  private static ClientInfo clientInfo(String displayName, String version) {
+    ClientInfo defaults = ClientOptions.defaultClient(version);
+    return new ClientInfo(
+        defaults.id(),
+        Optional.of(displayName),
+        defaults.version(),
+        defaults.platform(),
+        defaults.deviceFamily(),
+        defaults.modelIdentifier(),
+        defaults.mode(),
+        defaults.instanceId());
   }
 
   /** The same target, at the address a running local gateway announced. */

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       "  clawgate approvals list               # commands waiting for a yes",
       "  clawgate sessions list                # conversations, latest first",
       "  clawgate channels status              # channel accounts, their state",
+      "  clawgate mcp serve                    # MCP server over stdio, for MCP clients",
       "  clawgate doctor                       # check the setup, with fixes",
       "  source <(clawgate completion bash)    # tab completion",
       "",
@@ -38,6 +39,7 @@ import picocli.CommandLine.Command;
       SessionsCommand.class,
       MessageCommand.class,
       ChannelsCommand.class,
+      McpCommand.class,
       DoctorCommand.class,
       CompletionCommand.class,
       AotTrainCommand.Internal.class
@@ -66,9 +68,14 @@ public final class Main {
 
   /** Runs the command line and returns its exit code (used by tests and {@link #main}). */
   static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The command tree, ready to parse or execute. */
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(Main::handle);
-    return cli.execute(args);
+    return cli;
   }
 
   private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
@@ -105,14 +112,18 @@ public final class Main {
     return FAILED;
   }
 
+  /** clawgate's version, from the jar manifest ({@code dev} when run from classes). */
+  static String version() {
+    String version = Main.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
+
   /** The version from the jar manifest. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
       return new String[] {
-        "clawgate " + (version == null ? "dev" : version),
-        "gateway protocol 3 and 4; Java " + Runtime.version()
+        "clawgate " + version(), "gateway protocol 3 and 4; Java " + Runtime.version()
       };
     }
   }
