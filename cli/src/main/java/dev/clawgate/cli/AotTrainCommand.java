@@ -1,9 +1,7 @@
 package dev.clawgate.cli;
 
-import dev.clawgate.core.config.ConfigLoader;
 import dev.clawgate.core.config.GatewayConfig;
 import dev.clawgate.core.pairing.Secrets;
-import dev.clawgate.gateway.GatewayApp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -14,13 +12,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -32,11 +27,12 @@ import picocli.CommandLine.Command;
  * -XX:AOTCacheOutput}; the JVM then stores every class this run loaded and linked, and the short
  * commands start from that cache.
  *
- * <p>A good cache holds what real commands load, so this runs them: it starts a real gateway in
- * this JVM on a temporary state dir (loopback, any free port, a random token), runs the owner
- * commands against it through {@link Main#run} exactly as a user's command line would (the table
- * and the JSON output, the help, the unreachable and the refused paths), then stops the gateway and
- * deletes the state dir.
+ * <p>A good cache holds what real commands load, so this runs them: it starts a real gateway as a
+ * process of its own ({@link TrainingGateway}; its classes stay out of the cache) on a temporary
+ * state dir (loopback, any free port, a random token), runs the owner commands and {@code mcp
+ * serve} against it in this JVM exactly as a user's command line would (the table and the JSON
+ * output, the help, the unreachable and the refused paths), then stops the gateway and deletes the
+ * state dir.
  *
  * <p>What must stay true: it never talks to any gateway but its own (every command gets {@code
  * --url}, a secret and {@code --state-dir}, so neither the environment nor {@code ~/.clawgate}
@@ -82,26 +78,14 @@ final class AotTrainCommand implements Callable<Integer> {
         stateDir.resolve(GatewayConfig.FILE_NAME),
         "{\"gateway\": {\"auth\": {\"mode\": \"token\", \"token\": \"" + token + "\"}}}\n",
         StandardCharsets.UTF_8);
-    ConfigLoader.Overrides overrides =
-        new ConfigLoader.Overrides(
-            Optional.of(stateDir),
-            Optional.of(0),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty());
-    // No environment: CLAWGATE_* of the user must not change the training gateway.
-    GatewayConfig config = ConfigLoader.loadForGateway(overrides, Map.of()).config();
-
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     PrintStream out = System.out;
     PrintStream err = System.err;
     PrintStream sink = new PrintStream(output, true, StandardCharsets.UTF_8);
     System.setOut(sink);
     System.setErr(sink);
-    try (GatewayApp gateway = GatewayApp.start(config, Clock.systemUTC())) {
-      Target at = new Target(stateDir.toString(), gateway.localUrl());
+    try (TrainingGateway gateway = TrainingGateway.start(stateDir)) {
+      Target at = new Target(stateDir.toString(), gateway.url());
       Target nowhere = new Target(stateDir.toString(), "ws://127.0.0.1:" + closedPort());
       String file = tokenFile.toString();
       List<Step> steps =
@@ -142,8 +126,8 @@ final class AotTrainCommand implements Callable<Integer> {
       }
     } catch (TrainingFailed e) {
       throw e;
-    } catch (RuntimeException e) {
-      throw new TrainingFailed("the training gateway failed: " + e, e);
+    } catch (IOException | RuntimeException e) {
+      throw new TrainingFailed("the training gateway failed: " + e.getMessage(), e);
     } finally {
       System.setOut(out);
       System.setErr(err);

@@ -395,8 +395,73 @@ class McpServeIT {
     assertThat(permission.path("params").path("request_id").asString()).isEqualTo("abcde");
     assertThat(permission.path("params").path("behavior").asString()).isEqualTo("allow");
 
+    // A wait the client cancels ends without an answer; the session goes on.
+    long cancelledId = mcp.nextId();
+    CompletableFuture<JsonNode> cancelled =
+        mcp.send(
+            "tools/call",
+            McpStdioClient.toolParams(
+                "events_wait", args().put("after_cursor", 1_000_000).put("timeout_ms", 300_000)));
+    mcp.notify(
+        "notifications/cancelled",
+        args().put("requestId", cancelledId).put("reason", "the user pressed Esc"));
+    assertThat(mcp.callTool("events_poll", args()).path("isError").asBoolean()).isFalse();
+    Thread.sleep(500); // an answer to the cancelled wait, if there were one, would be here by now
+    assertThat(cancelled).isNotDone();
+
     assertThat(mcp.closeStdinAndWait(EXIT)).isZero();
     assertStdoutIsOnlyJsonRpc(mcp);
+  }
+
+  @Test
+  void theBridgeStopsOnSigtermAndWhenItsParentProcessIsGone() throws Exception {
+    writeConfig("", "{}");
+    later(GatewayProcess.start(stateDir, START));
+    McpStdioClient mcp = serve(tokenFile(TOKEN));
+    mcp.initialize();
+    // SIGTERM alone: Process.destroy() would also close the pipes, and EOF on stdin stops the
+    // bridge by itself.
+    mcp.process().toHandle().destroy();
+    assertThat(mcp.process().waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(mcp.process().exitValue()).isEqualTo(143);
+    assertThat(mcp.stderr()).doesNotContain("Exception");
+
+    // A parent that dies without closing the bridge's stdin: the bridge reads a FIFO that this
+    // test keeps open for writing (a pipe from a Process would be closed by the JDK as soon as the
+    // shell exits), so only the watch on its parent can stop it.
+    Path fifo = other.resolve("stdin.fifo");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+    java.io.RandomAccessFile keepOpen = new java.io.RandomAccessFile(fifo.toFile(), "rw");
+    closeLater.add(keepOpen);
+    String java = ProcessHandle.current().info().command().orElseThrow();
+    String serve =
+        "'"
+            + java
+            + "' -jar '"
+            + McpStdioClient.jar()
+            + "' mcp serve --state-dir '"
+            + stateDir
+            + "' --token-file '"
+            + tokenFile(TOKEN)
+            + "' < '"
+            + fifo
+            + "'";
+    Process parent =
+        new ProcessBuilder("sh", "-c", serve + " & echo $!; wait")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    closeLater.add(parent::destroyForcibly);
+    String pid =
+        new java.io.BufferedReader(
+                new java.io.InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))
+            .readLine();
+    ProcessHandle bridge = ProcessHandle.of(Long.parseLong(pid.strip())).orElseThrow();
+    closeLater.add(bridge::destroyForcibly);
+    Thread.sleep(2_000); // started and reading its stdin, which stays open
+    assertThat(bridge.isAlive()).as("the bridge runs while its parent does").isTrue();
+    parent.destroyForcibly(); // SIGKILL: no chance to pass anything on
+    parent.waitFor(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(20)).until(() -> !bridge.isAlive());
   }
 
   @Test
