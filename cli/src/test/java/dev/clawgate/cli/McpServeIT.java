@@ -247,6 +247,38 @@ class McpServeIT {
   }
 
   @Test
+  void withSilentLocalApprovalAnUpgradeFromFewerScopesAsksNobody() throws Exception {
+    writeConfig("", "{}");
+    GatewayProcess gateway = later(GatewayProcess.start(stateDir, START));
+    GatewayClient owner = owner(gateway, "operator.admin");
+    // This state dir's device, paired (silently, on loopback with the token) for reading only.
+    later(
+        GatewayClient.connect(
+            ClientOptions.builder()
+                .url(GatewayUrl.parse(gateway.url()))
+                .token(TOKEN)
+                .deviceState(stateDir)
+                .scopes("operator.read")
+                .build()));
+    JsonNode before = devices(owner).path("paired");
+    assertThat(before).hasSize(1);
+    assertThat(before.get(0).path("scopes").valueStream().map(JsonNode::asString))
+        .containsExactly("operator.read");
+
+    Path tokenFile = tokenFile(TOKEN);
+    for (int run = 1; run <= 3; run++) {
+      oneRun(tokenFile);
+    }
+    JsonNode after = devices(owner);
+    assertThat(after.path("pending")).isEmpty();
+    assertThat(after.path("paired")).hasSize(1);
+    assertThat(after.path("paired").get(0).path("deviceId"))
+        .isEqualTo(before.get(0).path("deviceId"));
+    assertThat(after.path("paired").get(0).path("scopes").valueStream().map(JsonNode::asString))
+        .contains("operator.read", "operator.write", "operator.approvals");
+  }
+
+  @Test
   void theToolsWorkOnConversationsSeededThroughTheWebhookChannel() throws Exception {
     WebhookReceiver receiver = later(WebhookReceiver.start(HOOK_SECRET));
     writeConfig(
