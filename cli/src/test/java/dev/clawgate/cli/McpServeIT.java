@@ -524,7 +524,11 @@ class McpServeIT {
         .until(() -> wrong.stderr().contains("the gateway refused the connection"));
     JsonNode refused = wrong.callTool("conversations_list", args());
     assertThat(refused.path("isError").asBoolean()).isTrue();
-    assertThat(text(refused)).startsWith("Gateway client is not ready: ").contains("token");
+    // This state dir's device is paired (the first run above), so the wrong shared token was also
+    // tried as the device's token: the answer says it is neither, not "device token rotated".
+    assertThat(text(refused))
+        .startsWith("Gateway client is not ready: ")
+        .contains("the token sent is neither this gateway's shared token nor the device token");
     assertThat(wrong.stderr())
         .doesNotContain("not-the-gateway-token-at-all")
         .doesNotContain("\tat ");

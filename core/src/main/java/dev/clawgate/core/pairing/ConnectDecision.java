@@ -198,7 +198,9 @@ final class ConnectDecision {
             tx,
             attempt,
             mutate,
-            PairingErrors.deviceTokenMismatch(deviceId, role, why.get()),
+            fallback
+                ? PairingErrors.tokenMatchesNeither(deviceId, role, why.get())
+                : PairingErrors.deviceTokenMismatch(deviceId, role, why.get()),
             "device-token-mismatch");
       }
       tokenAuth = true;

@@ -66,6 +66,33 @@ final class PairingErrors {
         .build();
   }
 
+  /**
+   * {@code auth.token} matched neither the shared token nor, taken as a device token (pairing.md
+   * rule 3), the device's token: say both, since the sender may have meant either. (The shared
+   * secret's config keys stay unnamed: pairing.md names them only for AUTH_TOKEN_MISMATCH.)
+   */
+  static ClawgateException tokenMatchesNeither(String deviceId, Role role, String why) {
+    return auth(
+            DetailCode.AUTH_DEVICE_TOKEN_MISMATCH,
+            "unauthorized: the token sent is neither this gateway's shared token nor the device"
+                + " token of device "
+                + deviceId
+                + " (role "
+                + role
+                + ": "
+                + why
+                + "). If it is meant as the shared token, check the token the client was given"
+                + " (--token, --token-file); if it is this device's token, the owner can issue a"
+                + " new one: clawgate devices rotate --device "
+                + deviceId
+                + " --role "
+                + role,
+            "device_token_mismatch")
+        .detail("deviceId", deviceId)
+        .detail("role", role.wireName())
+        .build();
+  }
+
   static ClawgateException devicelessRemoteScopes(String remoteAddress, ScopeSet requested) {
     return auth(
             DetailCode.AUTH_SCOPE_MISMATCH,

@@ -164,12 +164,15 @@ class ConnectErrorTableTest {
       ConnectGrant fallback = f.grant(f.connect(device).sharedToken(token).scopes(READ));
       assertThat(fallback.authMethod()).isEqualTo("device-token");
 
-      // ... and a value that is neither is a device token mismatch, since the device holds one.
+      // ... and a value that is neither is a device token mismatch, since the device holds one;
+      // the message says it was compared with both, since the sender may have meant either.
       ClawgateException error =
           f.refusal(f.connect(device).sharedToken("stale-value").scopes(READ));
 
       assertThat(error.detail()).isEqualTo(DetailCode.AUTH_DEVICE_TOKEN_MISMATCH);
-      assertNoSharedSecretHint(error);
+      assertThat(error.getMessage())
+          .contains("neither this gateway's shared token", "nor the device token of device")
+          .contains(device.deviceId(), "--token-file", "clawgate devices rotate");
     }
   }
 
