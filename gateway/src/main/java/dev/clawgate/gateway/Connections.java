@@ -2,6 +2,7 @@ package dev.clawgate.gateway;
 
 import dev.clawgate.protocol.Json;
 import dev.clawgate.protocol.Scope;
+import dev.clawgate.protocol.ScopeSet;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -31,6 +33,7 @@ final class Connections implements EventBus {
   private final Set<GatewayConnection> sockets = ConcurrentHashMap.newKeySet();
   private final Map<String, GatewayConnection> byConnId = new ConcurrentHashMap<>();
   private final List<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
+  private final Map<String, LocalReceiver> locals = new ConcurrentHashMap<>();
   private volatile boolean closing;
 
   void add(GatewayConnection connection) {
@@ -45,14 +48,51 @@ final class Connections implements EventBus {
   void remove(GatewayConnection connection, @Nullable String connId) {
     sockets.remove(connection);
     if (connId != null && byConnId.remove(connId, connection)) {
-      for (Consumer<String> listener : disconnectListeners) {
-        try {
-          listener.accept(connId);
-        } catch (RuntimeException e) {
-          LOG.warn("disconnect listener failed for {}", connId, e);
-        }
+      disconnected(connId);
+    }
+  }
+
+  private void disconnected(String connId) {
+    for (Consumer<String> listener : disconnectListeners) {
+      try {
+        listener.accept(connId);
+      } catch (RuntimeException e) {
+        LOG.warn("disconnect listener failed for {}", connId, e);
       }
     }
+  }
+
+  /** An in-process receiver of events: what a connection holding {@code scopes} would get. */
+  private record LocalReceiver(ScopeSet scopes, BiConsumer<String, JsonNode> receiver) {
+    void deliver(String event, JsonNode payload, Optional<Scope> requiredScope) {
+      if (requiredScope.isPresent() && !scopes.allows(requiredScope.get())) {
+        return;
+      }
+      receiver.accept(event, payload);
+    }
+  }
+
+  /**
+   * Registers an in-process receiver under {@code connId} (see {@link GatewayServer#attachLocal});
+   * the returned action unregisters it, once, as a disconnect.
+   */
+  Runnable attachLocal(String connId, ScopeSet scopes, BiConsumer<String, JsonNode> receiver) {
+    Objects.requireNonNull(connId, "null connId");
+    LocalReceiver local =
+        new LocalReceiver(
+            Objects.requireNonNull(scopes, "null scopes"),
+            Objects.requireNonNull(receiver, "null receiver"));
+    if (closing) {
+      throw new IllegalStateException("the gateway is stopping");
+    }
+    if (byConnId.containsKey(connId) || locals.putIfAbsent(connId, local) != null) {
+      throw new IllegalArgumentException("connId in use: " + connId);
+    }
+    return () -> {
+      if (locals.remove(connId, local)) {
+        disconnected(connId);
+      }
+    };
   }
 
   @Override
@@ -67,6 +107,10 @@ final class Connections implements EventBus {
     for (String connId : connIds) {
       GatewayConnection connection = byConnId.get(connId);
       if (connection == null) {
+        LocalReceiver local = locals.get(connId);
+        if (local != null) {
+          deliverLocal(local, event, payload, requiredScope);
+        }
         continue;
       }
       try {
@@ -80,7 +124,7 @@ final class Connections implements EventBus {
   @Override
   public boolean isConnected(String connId) {
     GatewayConnection connection = byConnId.get(connId);
-    return connection != null && connection.isOpen();
+    return connection != null ? connection.isOpen() : locals.containsKey(connId);
   }
 
   @Override
@@ -114,6 +158,18 @@ final class Connections implements EventBus {
         LOG.warn("event {} not delivered to {}", event, connection, e);
       }
     }
+    for (LocalReceiver local : locals.values()) {
+      deliverLocal(local, event, payload, requiredScope);
+    }
+  }
+
+  private static void deliverLocal(
+      LocalReceiver local, String event, JsonNode payload, Optional<Scope> requiredScope) {
+    try {
+      local.deliver(event, payload, requiredScope);
+    } catch (RuntimeException e) {
+      LOG.warn("event {} not delivered to an in-process receiver", event, e);
+    }
   }
 
   private static void checkBroadcastEvent(
@@ -141,6 +197,12 @@ final class Connections implements EventBus {
     broadcast(GatewayEvents.SHUTDOWN, payload);
     for (GatewayConnection connection : sockets) {
       connection.close(GatewayConnection.GOING_AWAY, "gateway shutting down");
+    }
+    // In-process receivers heard shutdown too; they are gone as the sockets are.
+    for (String connId : List.copyOf(locals.keySet())) {
+      if (locals.remove(connId) != null) {
+        disconnected(connId);
+      }
     }
   }
 

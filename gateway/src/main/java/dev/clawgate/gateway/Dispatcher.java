@@ -7,6 +7,7 @@ import dev.clawgate.protocol.RequestFrame;
 import dev.clawgate.protocol.ResponseFrame;
 import dev.clawgate.protocol.Role;
 import dev.clawgate.protocol.Scope;
+import dev.clawgate.protocol.ScopeSet;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,34 @@ final class Dispatcher {
     }
   }
 
+  /**
+   * Runs one call of an in-process caller (no connection): the same role and scope checks and the
+   * same handler as {@link #dispatch}, on the calling thread.
+   *
+   * @return the handler's answer
+   * @throws ClawgateException the refusal or the handler's error, as a connection would receive it;
+   *     any other failure becomes the same {@code INTERNAL} error with a reference id (the stack is
+   *     logged under it)
+   */
+  JsonNode invoke(MethodCall call) {
+    try {
+      JsonNode payload =
+          authorize(call.method(), call.role(), call.scopes()).handler().handle(call);
+      return Objects.requireNonNull(payload, "null payload");
+    } catch (ClawgateException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      String ref = Refs.next();
+      LOG.error("method {} failed (ref {}, conn {})", call.method(), ref, call.connId(), e);
+      throw Refs.internalError(ref);
+    }
+  }
+
   private MethodSpec authorize(String method, Caller caller) {
+    return authorize(method, caller.role(), caller.scopes());
+  }
+
+  private MethodSpec authorize(String method, Role role, ScopeSet scopes) {
     if (method.equals("connect")) {
       throw ClawgateException.of(
               ErrorCode.INVALID_REQUEST,
@@ -59,25 +87,25 @@ final class Dispatcher {
                         "unknown method: " + method)
                     .detail("method", method)
                     .build());
-    if (!spec.roles().contains(caller.role())) {
+    if (!spec.roles().contains(role)) {
       throw ClawgateException.of(
               ErrorCode.FORBIDDEN,
               DetailCode.ROLE_NOT_ALLOWED,
-              method + " is not available to role " + caller.role())
-          .detail("role", caller.role().wireName())
+              method + " is not available to role " + role)
+          .detail("role", role.wireName())
           .detail("allowedRoles", spec.roles().stream().map(Role::wireName).sorted().toList())
           .build();
     }
     // Node connections carry no scopes; for them the role is the whole check.
-    if (caller.role() == Role.OPERATOR && !caller.scopes().allows(spec.effectiveScope())) {
+    if (role == Role.OPERATOR && !scopes.allows(spec.effectiveScope())) {
       Scope required = spec.effectiveScope();
-      String held = caller.scopes().isEmpty() ? "no scopes" : caller.scopes().toString();
+      String held = scopes.isEmpty() ? "no scopes" : scopes.toString();
       throw ClawgateException.of(
               ErrorCode.FORBIDDEN,
               DetailCode.MISSING_SCOPE,
               method + " requires " + required + "; this connection holds " + held)
           .detail("required", required.name())
-          .detail("held", caller.scopes().names())
+          .detail("held", scopes.names())
           .build();
     }
     return spec;

@@ -4,12 +4,15 @@ import dev.clawgate.core.config.GatewayConfig;
 import dev.clawgate.core.pairing.ConnectAuthorizer;
 import dev.clawgate.protocol.Json;
 import dev.clawgate.protocol.ProtocolLimits;
+import dev.clawgate.protocol.ScopeSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -54,6 +57,40 @@ public interface GatewayServer extends AutoCloseable {
 
   /** The methods this server implements (built-ins first, then the builder's, in order). */
   MethodRegistry methods();
+
+  /**
+   * Runs one call for an in-process caller (no socket), exactly as a connection's request with
+   * {@code call}'s role and scopes would run: the same role and scope checks, then the method's
+   * handler, on the calling thread. {@code call.connId()} is whatever the caller goes by (for
+   * targeted events, the id of a receiver it {@linkplain #attachLocal attached}).
+   *
+   * @return the handler's answer, unchanged (it may hold pre-serialized raw JSON values)
+   * @throws dev.clawgate.protocol.ClawgateException the error a connection would receive: the
+   *     refusal, the handler's own error, {@code INTERNAL} with a reference id for an unexpected
+   *     failure, or {@code UNAVAILABLE}/{@code SHUTTING_DOWN} once the server is stopping
+   */
+  JsonNode invoke(MethodCall call);
+
+  /**
+   * Attaches an in-process event receiver under {@code connId}, as if a connection granted {@code
+   * scopes} had completed its handshake under that id: it gets every broadcast its scopes allow and
+   * the targeted events sent to {@code connId} (for example after {@code sessions.subscribe} is
+   * {@linkplain #invoke invoked} with that id), each event as its payload tree (shared with every
+   * other receiver: never modify it). The receiver runs on the emitting thread and must not block.
+   * {@link LocalAttachment#close()} detaches it and counts as that connection's disconnect, so
+   * per-connection state (subscriptions) is dropped.
+   *
+   * @throws IllegalArgumentException when {@code connId} is in use
+   * @throws IllegalStateException when the server is stopping
+   */
+  LocalAttachment attachLocal(
+      String connId, ScopeSet scopes, BiConsumer<String, JsonNode> receiver);
+
+  /** An attached in-process receiver; closing it detaches it (idempotent). */
+  interface LocalAttachment extends AutoCloseable {
+    @Override
+    void close();
+  }
 
   /**
    * Stops gracefully: refuses new connections, broadcasts {@code shutdown}, closes every socket

@@ -8,6 +8,7 @@ import dev.clawgate.protocol.ClawgateException;
 import dev.clawgate.protocol.DetailCode;
 import dev.clawgate.protocol.ErrorCode;
 import dev.clawgate.protocol.ProtocolLimits;
+import dev.clawgate.protocol.ScopeSet;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -15,11 +16,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.pathmap.RegexPathSpec;
@@ -36,6 +39,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@link GatewayServer} on embedded Jetty: core handlers, the core WebSocket API and virtual
@@ -59,6 +63,7 @@ final class JettyGatewayServer implements GatewayServer {
   private final ServerSettings settings;
   private final MethodRegistry registry;
   private final Connections connections = new Connections();
+  private final Dispatcher dispatcher;
   private final List<HttpRoutes.Mount> httpMounts;
 
   // Guarded by this.
@@ -91,6 +96,7 @@ final class JettyGatewayServer implements GatewayServer {
                 builder.statusDetails));
     all.addAll(builder.methods);
     this.registry = MethodRegistry.of(all);
+    this.dispatcher = new Dispatcher(registry);
     this.httpMounts = List.copyOf(builder.httpMounts);
   }
 
@@ -113,7 +119,7 @@ final class JettyGatewayServer implements GatewayServer {
             settings,
             new Handshake(
                 authorizer, limiter, config.auth().rateLimit().exemptLoopback(), settings.clock()),
-            new Dispatcher(registry),
+            dispatcher,
             registry,
             connections,
             newTimer);
@@ -196,6 +202,24 @@ final class JettyGatewayServer implements GatewayServer {
   @Override
   public MethodRegistry methods() {
     return registry;
+  }
+
+  @Override
+  public JsonNode invoke(MethodCall call) {
+    Objects.requireNonNull(call, "null call");
+    if (connections.closing()) {
+      throw ClawgateException.of(
+              ErrorCode.UNAVAILABLE, DetailCode.SHUTTING_DOWN, "the gateway is stopping")
+          .build();
+    }
+    return dispatcher.invoke(call);
+  }
+
+  @Override
+  public LocalAttachment attachLocal(
+      String connId, ScopeSet scopes, BiConsumer<String, JsonNode> receiver) {
+    Runnable detach = connections.attachLocal(connId, scopes, receiver);
+    return detach::run;
   }
 
   @Override

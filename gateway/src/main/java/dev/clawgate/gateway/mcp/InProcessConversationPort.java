@@ -1,0 +1,297 @@
+package dev.clawgate.gateway.mcp;
+
+import dev.clawgate.gateway.GatewayEvents;
+import dev.clawgate.gateway.GatewayServer;
+import dev.clawgate.gateway.MethodCall;
+import dev.clawgate.mcp.tools.ApprovalKind;
+import dev.clawgate.mcp.tools.ConversationPort;
+import dev.clawgate.mcp.tools.PortException;
+import dev.clawgate.protocol.ClawgateException;
+import dev.clawgate.protocol.Json;
+import dev.clawgate.protocol.Role;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.SerializableString;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.POJONode;
+import tools.jackson.databind.util.RawValue;
+
+/**
+ * The conversation tools' view of the gateway they run in: {@link ConversationPort} for one
+ * authenticated principal, with no socket.
+ *
+ * <p>Each call runs the method a WebSocket connection of the principal would call ({@code
+ * sessions.list}, {@code sessions.describe}, {@code sessions.get}, {@code chat.message.get}, {@code
+ * send}, {@code exec|plugin.approval.resolve}) through {@link GatewayServer#invoke}: the same scope
+ * check, params validation and handler, so a refusal carries the message a connection would read
+ * (thrown as {@link PortException}) and an answer is the same JSON, as a plain tree (rows the
+ * gateway keeps pre-serialized are parsed). Calls run on their own virtual thread, as a
+ * connection's requests do, and the caller waits interruptibly: an interrupted call throws {@link
+ * InterruptedException} at once while the handler finishes on its own, as when a client stops
+ * waiting for a response.
+ *
+ * <p>Events: each {@link #subscribe} attaches an in-process receiver ({@link
+ * GatewayServer#attachLocal}) holding the principal's scopes and invokes {@code sessions.subscribe}
+ * for it, so it hears what a connection of the principal that subscribed would hear: {@code
+ * session.message} when the principal holds {@code operator.read} (or write, admin), {@code
+ * exec|plugin.approval.requested|resolved} when it holds {@code operator.approvals} (or admin); the
+ * other events are dropped here. They reach the listener in the gateway's order on the
+ * subscription's own virtual thread ({@link EventPump}), never blocking the gateway.
+ *
+ * <p>Thread-safe. {@link #close} ends every subscription and fails later calls; so does the gateway
+ * stopping (its in-process receivers are detached as its sockets are closed).
+ */
+public final class InProcessConversationPort implements ConversationPort, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(InProcessConversationPort.class);
+
+  /** The events the tools react to, as {@code clawgate mcp serve}'s port delivers them. */
+  static final Set<String> EVENTS =
+      Set.of(
+          GatewayEvents.SESSION_MESSAGE,
+          GatewayEvents.EXEC_APPROVAL_REQUESTED,
+          GatewayEvents.EXEC_APPROVAL_RESOLVED,
+          GatewayEvents.PLUGIN_APPROVAL_REQUESTED,
+          GatewayEvents.PLUGIN_APPROVAL_RESOLVED);
+
+  /** Most events one subscription holds undelivered before dropping the oldest. */
+  static final int EVENT_QUEUE_CAPACITY = 1_000;
+
+  static final String STOPPING = "Gateway client is not ready: the gateway is stopping";
+
+  private final GatewayServer gateway;
+  private final McpPrincipal principal;
+  private final int eventQueueCapacity;
+  private final AtomicLong requests = new AtomicLong();
+  private final Map<Subscription, Boolean> subscriptions = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+  private volatile boolean gatewayStopping; // a subscription heard the gateway's shutdown
+
+  /** A port acting for {@code principal} on {@code gateway} (started). */
+  public InProcessConversationPort(GatewayServer gateway, McpPrincipal principal) {
+    this(gateway, principal, EVENT_QUEUE_CAPACITY);
+  }
+
+  InProcessConversationPort(GatewayServer gateway, McpPrincipal principal, int eventQueueCapacity) {
+    this.gateway = Objects.requireNonNull(gateway, "null gateway");
+    this.principal = Objects.requireNonNull(principal, "null principal");
+    this.eventQueueCapacity = eventQueueCapacity;
+  }
+
+  /** Who this port acts for. */
+  public McpPrincipal principal() {
+    return principal;
+  }
+
+  @Override
+  public void awaitReady(Duration timeout) {
+    if (closed || gatewayStopping) {
+      throw new PortException(STOPPING);
+    }
+  }
+
+  @Override
+  public JsonNode listSessions(ObjectNode params) throws InterruptedException {
+    return call("sessions.list", params);
+  }
+
+  @Override
+  public JsonNode describeSession(ObjectNode params) throws InterruptedException {
+    return call("sessions.describe", params);
+  }
+
+  @Override
+  public JsonNode readMessages(ObjectNode params) throws InterruptedException {
+    return call("sessions.get", params);
+  }
+
+  @Override
+  public Optional<JsonNode> getMessage(ObjectNode params) throws InterruptedException {
+    return Optional.of(call("chat.message.get", params));
+  }
+
+  @Override
+  public JsonNode send(ObjectNode params) throws InterruptedException {
+    return call("send", params);
+  }
+
+  @Override
+  public JsonNode resolveApproval(ApprovalKind kind, ObjectNode params)
+      throws InterruptedException {
+    return call(kind.wire() + ".approval.resolve", params);
+  }
+
+  @Override
+  public AutoCloseable subscribe(GatewayEventListener listener) {
+    Objects.requireNonNull(listener, "null listener");
+    if (closed) {
+      return () -> {};
+    }
+    String connId = "mcp-" + UUID.randomUUID();
+    EventPump pump = new EventPump(listener, eventQueueCapacity, principal.name() + "/" + connId);
+    GatewayServer.LocalAttachment attachment;
+    try {
+      attachment =
+          gateway.attachLocal(
+              connId,
+              principal.scopes(),
+              (event, payload) -> {
+                if (EVENTS.contains(event)) {
+                  pump.offer(event, payload);
+                } else if (event.equals(GatewayEvents.SHUTDOWN)) {
+                  gatewayStopping = true;
+                }
+              });
+    } catch (IllegalStateException e) {
+      return () -> {}; // the gateway is stopping: no events will come
+    }
+    Subscription subscription = new Subscription(pump, attachment);
+    subscriptions.put(subscription, Boolean.TRUE);
+    pump.start();
+    try {
+      // As a connection of this principal would: without operator.read it is refused, and the
+      // subscription hears approval events only.
+      var _ =
+          gateway.invoke(
+              methodCall("sessions.subscribe", Json.mapper().createObjectNode(), connId));
+    } catch (ClawgateException e) {
+      LOG.debug("{}: no session events ({})", principal.name(), e.getMessage());
+    }
+    if (closed) {
+      subscription.close();
+    }
+    return subscription;
+  }
+
+  /**
+   * Ends every subscription; later calls fail with {@link #STOPPING}, as they do once a
+   * subscription heard the gateway stop. Idempotent.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    for (Subscription subscription : subscriptions.keySet()) {
+      subscription.close();
+    }
+  }
+
+  private final class Subscription implements AutoCloseable {
+    private final EventPump pump;
+    private final GatewayServer.LocalAttachment attachment;
+
+    Subscription(EventPump pump, GatewayServer.LocalAttachment attachment) {
+      this.pump = pump;
+      this.attachment = attachment;
+    }
+
+    @Override
+    public void close() {
+      pump.close();
+      attachment.close();
+      subscriptions.remove(this);
+    }
+  }
+
+  private MethodCall methodCall(String method, ObjectNode params, String connId) {
+    return new MethodCall(
+        method,
+        "mcp-" + requests.incrementAndGet(),
+        Optional.of(params),
+        connId,
+        Role.OPERATOR,
+        principal.scopes(),
+        Optional.empty(),
+        principal.remoteAddress(),
+        false,
+        principal.name());
+  }
+
+  private JsonNode call(String method, ObjectNode params) throws InterruptedException {
+    if (closed || gatewayStopping) {
+      throw new PortException(STOPPING);
+    }
+    if (Thread.interrupted()) {
+      throw new InterruptedException(method + " not called: interrupted");
+    }
+    MethodCall call = methodCall(method, params, principal.id());
+    CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .name("clawgate-mcp-req-" + principal.id())
+        .start(() -> {
+          try {
+            answer.complete(plain(gateway.invoke(call)));
+          } catch (Throwable e) {
+            answer.completeExceptionally(e);
+          }
+        });
+    try {
+      return answer.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ClawgateException refused) {
+        throw new PortException(refused.getMessage());
+      }
+      LOG.warn("in-process {} failed", method, cause);
+      throw new PortException(
+          "gateway request failed: "
+              + (cause == null ? "unknown error" : cause.getClass().getSimpleName()));
+    }
+  }
+
+  /**
+   * {@code node} as an ordinary tree: values the gateway embedded as pre-serialized JSON text (raw
+   * values) are parsed in place. Nothing is copied when there are none.
+   */
+  static JsonNode plain(JsonNode node) {
+    if (node instanceof POJONode pojo) {
+      return parsed(pojo);
+    }
+    if (node instanceof ObjectNode object) {
+      for (Map.Entry<String, JsonNode> property : object.properties()) {
+        JsonNode value = property.getValue();
+        if (value.isContainer() || value instanceof POJONode) {
+          JsonNode converted = plain(value);
+          if (converted != value) {
+            property.setValue(converted);
+          }
+        }
+      }
+    } else if (node instanceof ArrayNode array) {
+      for (int i = 0; i < array.size(); i++) {
+        JsonNode value = array.get(i);
+        if (value.isContainer() || value instanceof POJONode) {
+          JsonNode converted = plain(value);
+          if (converted != value) {
+            array.set(i, converted);
+          }
+        }
+      }
+    }
+    return node;
+  }
+
+  private static JsonNode parsed(POJONode pojo) {
+    Object value = pojo.getPojo();
+    if (value instanceof RawValue raw) {
+      Object text = raw.rawValue();
+      if (text instanceof SerializableString serializable) {
+        text = serializable.getValue();
+      }
+      if (text instanceof String json) {
+        return Json.mapper().readTree(json);
+      }
+    }
+    return Json.mapper().valueToTree(value);
+  }
+}

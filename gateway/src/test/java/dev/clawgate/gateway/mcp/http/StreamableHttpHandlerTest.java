@@ -1,0 +1,780 @@
+package dev.clawgate.gateway.mcp.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.clawgate.gateway.mcp.McpPrincipal;
+import dev.clawgate.mcp.server.McpSession;
+import dev.clawgate.mcp.server.Tool;
+import dev.clawgate.mcp.server.ToolResult;
+import dev.clawgate.mcp.server.ToolSpec;
+import dev.clawgate.protocol.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+class StreamableHttpHandlerTest {
+  private static final String METADATA = "https://gw.example/.well-known/oauth-protected-resource";
+  private static final String SSE = "text/event-stream";
+  private static final String JSON = "application/json";
+  private static final String BOTH = "application/json, text/event-stream";
+
+  private final MutableClock clock = new MutableClock();
+  private final List<McpSession> opened = new CopyOnWriteArrayList<>();
+  private final CountDownLatch blockStarted = new CountDownLatch(1);
+  private final CountDownLatch blockRelease = new CountDownLatch(1);
+  private final CountDownLatch blockInterrupted = new CountDownLatch(1);
+  private final List<String> released = new CopyOnWriteArrayList<>();
+
+  private Server server = new Server();
+  private StreamableHttpHandler handler = newHandler(10);
+  private HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private URI uri = URI.create("http://127.0.0.1/mcp");
+
+  @BeforeEach
+  void start() throws Exception {
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    server.setHandler(handler);
+    server.start();
+    uri = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/mcp");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    blockRelease.countDown();
+    server.stop();
+    client.close();
+  }
+
+  private StreamableHttpHandler newHandler(int maxSessions) {
+    Authenticator auth =
+        headers -> {
+          String value = headers.get("Authorization");
+          if ("Bearer alice".equals(value)) {
+            return Optional.of(McpPrincipal.of("Alice", List.of(), "alice"));
+          }
+          if ("Bearer bob".equals(value)) {
+            return Optional.of(McpPrincipal.of("Bob", List.of(), "bob"));
+          }
+          return Optional.empty();
+        };
+    SessionFactory factory =
+        (principal, notifications) -> {
+          McpSession session =
+              McpSession.builder()
+                  .serverInfo("test", "1")
+                  .tool(echo())
+                  .tool(block())
+                  .outbound(notifications)
+                  .build();
+          opened.add(session);
+          return new SessionFactory.Opened(session, () -> released.add(principal.id()));
+        };
+    return new StreamableHttpHandler(
+        factory,
+        auth,
+        METADATA,
+        origin -> origin.equals("https://ok.example"),
+        new StreamableHttpLimits(4096, maxSessions, Duration.ofMinutes(5), Duration.ofMillis(100)),
+        clock);
+  }
+
+  // ---- sessions and JSON mode ----
+
+  @Test
+  void initializeOpensASession() throws Exception {
+    HttpResponse<String> response = post(null, JSON, initialize(1), "alice");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue(JSON);
+    assertThat(response.headers().firstValue("Mcp-Session-Id"))
+        .hasValueSatisfying(id -> assertThat(id).matches("[A-Za-z0-9_-]{22}"));
+    JsonNode body = Json.mapper().readTree(response.body());
+    assertThat(body.path("id").asInt()).isEqualTo(1);
+    assertThat(body.path("result").path("protocolVersion").asString()).isEqualTo("2025-11-25");
+    assertThat(handler.sessionCount()).isEqualTo(1);
+  }
+
+  @Test
+  void failedInitializeOpensNoSession() throws Exception {
+    String bad = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}";
+    HttpResponse<String> response = post(null, JSON, bad, "alice");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Mcp-Session-Id")).isEmpty();
+    assertThat(response.body()).contains("-32602");
+    assertThat(handler.sessionCount()).isZero();
+  }
+
+  @Test
+  void listsAndCallsToolsInJsonMode() throws Exception {
+    String id = open("alice");
+    HttpResponse<String> list = post(id, JSON, request(2, "tools/list", "{}"), "alice");
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(Json.mapper().readTree(list.body()).path("result").path("tools").size())
+        .isEqualTo(2);
+
+    HttpResponse<String> call = post(id, JSON, callEcho(3, "hi"), "alice");
+    assertThat(call.statusCode()).isEqualTo(200);
+    JsonNode body = Json.mapper().readTree(call.body());
+    assertThat(body.path("id").asInt()).isEqualTo(3);
+    assertThat(body.path("result").path("content").get(0).path("text").asString())
+        .isEqualTo("echo: hi");
+  }
+
+  @Test
+  void answersABatchWithAnArray() throws Exception {
+    String id = open("alice");
+    String batch =
+        "[" + callEcho(4, "a") + "," + request(5, "ping", "{}") + "," + notification() + "]";
+    HttpResponse<String> response = post(id, JSON, batch, "alice");
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode body = Json.mapper().readTree(response.body());
+    assertThat(body.isArray()).isTrue();
+    assertThat(body.size()).isEqualTo(2);
+  }
+
+  @Test
+  void notificationsGet202() throws Exception {
+    String id = open("alice");
+    HttpResponse<String> response = post(id, BOTH, notification(), "alice");
+    assertThat(response.statusCode()).isEqualTo(202);
+    assertThat(response.body()).isEmpty();
+    assertThat(opened.get(0).clientReady()).isTrue();
+  }
+
+  @Test
+  void aRequestWithoutSessionIdIs400() throws Exception {
+    open("alice");
+    HttpResponse<String> response = post(null, JSON, request(2, "tools/list", "{}"), "alice");
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("Mcp-Session-Id");
+  }
+
+  @Test
+  void unknownAndForeignSessionsAre404() throws Exception {
+    String id = open("alice");
+    assertThat(post("nope", JSON, request(2, "tools/list", "{}"), "alice").statusCode())
+        .isEqualTo(404);
+    HttpResponse<String> foreign = post(id, JSON, request(2, "tools/list", "{}"), "bob");
+    assertThat(foreign.statusCode()).isEqualTo(404);
+    assertThat(foreign.body()).contains("Session not found");
+    assertThat(send(id, "DELETE", null, null, "bob").statusCode()).isEqualTo(404);
+    assertThat(post(id, JSON, request(2, "tools/list", "{}"), "alice").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void deleteEndsTheSession() throws Exception {
+    String id = open("alice");
+    HttpResponse<String> deleted = send(id, "DELETE", null, null, "alice");
+    assertThat(deleted.statusCode()).isEqualTo(204);
+    assertThat(released).containsExactly("alice");
+    assertThat(post(id, JSON, request(2, "tools/list", "{}"), "alice").statusCode()).isEqualTo(404);
+    assertThat(send(id, "DELETE", null, null, "alice").statusCode()).isEqualTo(404);
+    assertThat(handler.sessionCount()).isZero();
+  }
+
+  @Test
+  void aStaleSessionIdWithInitializeOpensANewSession() throws Exception {
+    HttpResponse<String> response = post("stale", JSON, initialize(1), "alice");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Mcp-Session-Id")).isPresent();
+  }
+
+  // ---- checks ----
+
+  @Test
+  void aForeignOriginIs403BeforeAuthentication() throws Exception {
+    HttpRequest request =
+        base(null, JSON, null)
+            .header("Origin", "https://evil.example")
+            .POST(body(initialize(1)))
+            .build();
+    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(response.headers().firstValue("WWW-Authenticate")).isEmpty();
+
+    HttpRequest allowed =
+        base(null, JSON, "alice")
+            .header("Origin", "https://ok.example")
+            .header("Content-Type", JSON)
+            .POST(body(initialize(1)))
+            .build();
+    assertThat(client.send(allowed, HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void noCredentialsIs401WithAChallenge() throws Exception {
+    HttpResponse<String> response = post(null, JSON, initialize(1), null);
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.headers().firstValue("WWW-Authenticate"))
+        .hasValue("Bearer resource_metadata=\"" + METADATA + "\"");
+    assertThat(post(null, JSON, initialize(1), "mallory").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void malformedJsonIs400WithAParseError() throws Exception {
+    String id = open("alice");
+    HttpResponse<String> response = post(id, JSON, "{\"jsonrpc\":", "alice");
+    assertThat(response.statusCode()).isEqualTo(400);
+    JsonNode body = Json.mapper().readTree(response.body());
+    assertThat(body.path("error").path("code").asInt()).isEqualTo(-32700);
+    assertThat(body.path("id").isNull()).isTrue();
+    assertThat(response.body()).doesNotContain("Exception").doesNotContain("at ");
+  }
+
+  @Test
+  void anOversizedBodyIs413AndAWrongContentTypeIs415() throws Exception {
+    String id = open("alice");
+    String big = callEcho(9, "x".repeat(5000));
+    assertThat(post(id, JSON, big, "alice").statusCode()).isEqualTo(413);
+    HttpRequest text =
+        base(id, JSON, "alice")
+            .header("Content-Type", "text/plain")
+            .POST(body(request(2, "ping", "{}")))
+            .build();
+    assertThat(client.send(text, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(415);
+  }
+
+  @Test
+  void checksTheProtocolVersionHeader() throws Exception {
+    String id = open("alice");
+    HttpRequest wrong =
+        base(id, JSON, "alice")
+            .header("Content-Type", JSON)
+            .header("MCP-Protocol-Version", "1999-01-01")
+            .POST(body(request(2, "ping", "{}")))
+            .build();
+    assertThat(client.send(wrong, HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(400);
+    HttpRequest right =
+        base(id, JSON, "alice")
+            .header("Content-Type", JSON)
+            .header("MCP-Protocol-Version", "2025-11-25")
+            .POST(body(request(2, "ping", "{}")))
+            .build();
+    assertThat(client.send(right, HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void otherMethodsAre405() throws Exception {
+    HttpResponse<String> response = send(null, "PUT", JSON, "{}", "alice");
+    assertThat(response.statusCode()).isEqualTo(405);
+    assertThat(response.headers().firstValue("Allow")).hasValue("GET, POST, DELETE");
+  }
+
+  @Test
+  void tooManySessionsIs503() throws Exception {
+    server.stop();
+    server = new Server();
+    handler = newHandler(1);
+    start();
+    open("alice");
+    HttpResponse<String> response = post(null, JSON, initialize(1), "alice");
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.headers().firstValue("Retry-After")).isPresent();
+  }
+
+  @Test
+  void idleSessionsAreSwept() throws Exception {
+    String id = open("alice");
+    handler.sweepIdleSessions();
+    assertThat(handler.sessionCount()).isEqualTo(1);
+    clock.advance(Duration.ofMinutes(6));
+    handler.sweepIdleSessions();
+    assertThat(handler.sessionCount()).isZero();
+    assertThat(released).containsExactly("alice");
+    assertThat(post(id, JSON, request(2, "ping", "{}"), "alice").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void stoppingTheHandlerClosesSessions() throws Exception {
+    open("alice");
+    open("bob");
+    server.stop();
+    assertThat(released).containsExactlyInAnyOrder("alice", "bob");
+  }
+
+  // ---- SSE ----
+
+  @Test
+  void callsAToolInSseMode() throws Exception {
+    String id = open("alice");
+    HttpResponse<String> response = post(id, BOTH, callEcho(3, "sse"), "alice");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue(SSE);
+    assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-cache");
+    assertThat(response.headers().firstValue("X-Accel-Buffering")).hasValue("no");
+    List<Event> events = parse(response.body());
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).id()).matches("[1-9][0-9]*-1");
+    assertThat(events.get(0).event()).isEqualTo("message");
+    JsonNode data = Json.mapper().readTree(events.get(0).data());
+    assertThat(data.path("result").path("content").get(0).path("text").asString())
+        .isEqualTo("echo: sse");
+  }
+
+  @Test
+  void initializeInSseMode() throws Exception {
+    HttpResponse<String> response = post(null, SSE, initialize(1), "alice");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Mcp-Session-Id")).isPresent();
+    List<Event> events = parse(response.body());
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).data()).contains("protocolVersion");
+  }
+
+  @Test
+  void aSlowCallGetsKeepAlivesThenItsAnswer() throws Exception {
+    String id = open("alice");
+    try (SseReader reader =
+        SseReader.open(
+            client,
+            base(id, BOTH, "alice")
+                .header("Content-Type", JSON)
+                .POST(body(callBlock(7)))
+                .build())) {
+      assertThat(reader.status).isEqualTo(200);
+      assertThat(blockStarted.await(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(reader.nextLine()).isEqualTo(": keep-alive");
+      blockRelease.countDown();
+      Event event = reader.nextEvent();
+      assertThat(event.data()).contains("\"id\":7").contains("released");
+      assertThat(reader.nextLine()).isNull(); // the stream ended
+    }
+  }
+
+  @Test
+  void aClientCancellationEndsTheWaitingPost() throws Exception {
+    String id = open("alice");
+    HttpRequest call =
+        base(id, BOTH, "alice").header("Content-Type", JSON).POST(body(callBlock(7))).build();
+    try (SseReader reader = SseReader.open(client, call)) {
+      assertThat(blockStarted.await(5, TimeUnit.SECONDS)).isTrue();
+      String cancel =
+          "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+              + "\"params\":{\"requestId\":7,\"reason\":\"user\"}}";
+      assertThat(post(id, BOTH, cancel, "alice").statusCode()).isEqualTo(202);
+      assertThat(blockInterrupted.await(5, TimeUnit.SECONDS)).isTrue();
+      String line;
+      do {
+        line = reader.nextLine();
+      } while (line != null && line.startsWith(":"));
+      assertThat(line).isNull(); // ended, with no answer for the cancelled call
+    }
+  }
+
+  @Test
+  void aClosedSsePostCancelsItsToolCall() throws Exception {
+    closedPostCancelsItsToolCall(BOTH);
+  }
+
+  @Test
+  void aClosedJsonPostCancelsItsToolCall() throws Exception {
+    closedPostCancelsItsToolCall(JSON);
+  }
+
+  private void closedPostCancelsItsToolCall(String accept) throws Exception {
+    String id = open("alice");
+    String json = callBlock(8);
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), uri.getPort())) {
+      OutputStream out = socket.getOutputStream();
+      String head =
+          "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer alice\r\n"
+              + "Content-Type: application/json\r\nAccept: "
+              + accept
+              + "\r\nMcp-Session-Id: "
+              + id
+              + "\r\nContent-Length: "
+              + json.getBytes(StandardCharsets.UTF_8).length
+              + "\r\n\r\n";
+      out.write((head + json).getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      assertThat(blockStarted.await(5, TimeUnit.SECONDS)).isTrue();
+      if (accept.equals(BOTH)) { // the SSE headers come at once
+        socket.setSoTimeout(5000);
+        BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(in.readLine()).startsWith("HTTP/1.1 200");
+      }
+    }
+    assertThat(blockInterrupted.await(5, TimeUnit.SECONDS)).isTrue();
+    await().atMost(Duration.ofSeconds(5)).until(() -> opened.get(0).callsInFlight() == 0);
+  }
+
+  @Test
+  void theGetStreamDeliversServerNotifications() throws Exception {
+    String id = open("alice");
+    try (SseReader stream = getStream(id, null)) {
+      assertThat(stream.status).isEqualTo(200);
+      notifyChannel(0, "one");
+      Event event = stream.nextEvent();
+      assertThat(event.id()).isEqualTo("0-1");
+      assertThat(event.data()).contains("notifications/claude/channel").contains("one");
+
+      HttpResponse<String> second =
+          client.send(base(id, SSE, "alice").GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(second.statusCode()).isEqualTo(409);
+    }
+    HttpResponse<String> noSse =
+        client.send(base(id, JSON, "alice").GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(noSse.statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void notificationsWhileNoStreamIsOpenAreDeliveredLater() throws Exception {
+    String id = open("alice");
+    notifyChannel(0, "early");
+    try (SseReader stream = getStream(id, null)) {
+      Event event = stream.nextEvent();
+      assertThat(event.id()).isEqualTo("0-1");
+      assertThat(event.data()).contains("early");
+    }
+  }
+
+  @Test
+  void lastEventIdResumesTheGetStream() throws Exception {
+    String id = open("alice");
+    try (SseReader stream = getStream(id, null)) {
+      notifyChannel(0, "one");
+      notifyChannel(0, "two");
+      assertThat(stream.nextEvent().id()).isEqualTo("0-1");
+      assertThat(stream.nextEvent().id()).isEqualTo("0-2");
+    }
+    notifyChannel(0, "three");
+    // The server notices the closed stream at its next keep-alive; until then a GET is a conflict.
+    SseReader resumed =
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(
+                () -> getStream(id, "0-1"), reader -> reader.status == 200 || closeQuietly(reader));
+    try (resumed) {
+      Event two = resumed.nextEvent();
+      assertThat(two.id()).isEqualTo("0-2");
+      assertThat(two.data()).contains("two");
+      Event three = resumed.nextEvent();
+      assertThat(three.id()).isEqualTo("0-3");
+      notifyChannel(0, "four");
+      assertThat(resumed.nextEvent().id()).isEqualTo("0-4");
+    }
+  }
+
+  @Test
+  void anUnknownLastEventIdStartsFresh() throws Exception {
+    String id = open("alice");
+    try (SseReader stream = getStream(id, null)) {
+      notifyChannel(0, "one");
+      assertThat(stream.nextEvent().id()).isEqualTo("0-1");
+    }
+    SseReader fresh =
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(
+                () -> getStream(id, "9-99"),
+                reader -> reader.status == 200 || closeQuietly(reader));
+    try (fresh) {
+      notifyChannel(0, "two");
+      assertThat(fresh.nextEvent().id()).isEqualTo("0-2");
+    }
+  }
+
+  // ---- helpers ----
+
+  private static boolean closeQuietly(SseReader reader) {
+    reader.close();
+    return false;
+  }
+
+  private void notifyChannel(int session, String text) throws IOException {
+    ObjectNode params = Json.mapper().createObjectNode().put("content", text);
+    opened.get(session).notify("notifications/claude/channel", params);
+  }
+
+  private SseReader getStream(String id, @Nullable String lastEventId) throws Exception {
+    HttpRequest.Builder builder = base(id, SSE, "alice").GET();
+    if (lastEventId != null) {
+      builder.header("Last-Event-ID", lastEventId);
+    }
+    return SseReader.open(client, builder.build());
+  }
+
+  private String open(String principal) throws Exception {
+    HttpResponse<String> response = post(null, JSON, initialize(1), principal);
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.headers().firstValue("Mcp-Session-Id").orElseThrow();
+  }
+
+  private HttpResponse<String> post(
+      @Nullable String sessionId, String accept, String json, @Nullable String principal)
+      throws Exception {
+    return send(sessionId, "POST", accept, json, principal);
+  }
+
+  private HttpResponse<String> send(
+      @Nullable String sessionId,
+      String method,
+      @Nullable String accept,
+      @Nullable String json,
+      @Nullable String principal)
+      throws Exception {
+    HttpRequest.Builder builder = base(sessionId, accept, principal);
+    if (json != null) {
+      builder.header("Content-Type", JSON);
+    }
+    builder.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : body(json));
+    return client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest.Builder base(
+      @Nullable String sessionId, @Nullable String accept, @Nullable String principal) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+    if (sessionId != null) {
+      builder.header("Mcp-Session-Id", sessionId);
+    }
+    if (accept != null) {
+      builder.header("Accept", accept);
+    }
+    if (principal != null) {
+      builder.header("Authorization", "Bearer " + principal);
+    }
+    return builder;
+  }
+
+  private static HttpRequest.BodyPublisher body(String json) {
+    return HttpRequest.BodyPublishers.ofString(json);
+  }
+
+  private static String initialize(int id) {
+    return request(
+        id,
+        "initialize",
+        "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+            + "\"clientInfo\":{\"name\":\"test\",\"version\":\"1\"}}");
+  }
+
+  private static String notification() {
+    return "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
+  }
+
+  private static String callEcho(int id, String text) {
+    return request(
+        id, "tools/call", "{\"name\":\"echo\",\"arguments\":{\"text\":\"" + text + "\"}}");
+  }
+
+  private static String callBlock(int id) {
+    return request(id, "tools/call", "{\"name\":\"block\",\"arguments\":{}}");
+  }
+
+  private static String request(int id, String method, String params) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":"
+        + id
+        + ",\"method\":\""
+        + method
+        + "\",\"params\":"
+        + params
+        + "}";
+  }
+
+  private static Tool echo() {
+    ObjectNode schema =
+        (ObjectNode)
+            Json.mapper()
+                .readTree(
+                    "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},"
+                        + "\"required\":[\"text\"],\"additionalProperties\":false}");
+    return new Tool() {
+      @Override
+      public ToolSpec spec() {
+        return new ToolSpec("echo", "Echoes.", schema);
+      }
+
+      @Override
+      public ToolResult call(ObjectNode arguments) {
+        return ToolResult.of(
+            "echo: " + arguments.path("text").asString(), Json.mapper().createObjectNode());
+      }
+    };
+  }
+
+  private Tool block() {
+    ObjectNode schema = Json.mapper().createObjectNode().put("type", "object");
+    return new Tool() {
+      @Override
+      public ToolSpec spec() {
+        return new ToolSpec("block", "Blocks until released.", schema);
+      }
+
+      @Override
+      public ToolResult call(ObjectNode arguments) throws InterruptedException {
+        blockStarted.countDown();
+        try {
+          blockRelease.await();
+        } catch (InterruptedException e) {
+          blockInterrupted.countDown();
+          throw e;
+        }
+        return ToolResult.of("released", Json.mapper().createObjectNode());
+      }
+    };
+  }
+
+  record Event(@Nullable String id, @Nullable String event, String data) {}
+
+  private static List<Event> parse(String body) {
+    List<Event> events = new ArrayList<>();
+    String id = null;
+    String event = null;
+    StringBuilder data = new StringBuilder();
+    for (String line : body.split("\n", -1)) {
+      if (line.isEmpty()) {
+        if (!data.isEmpty()) {
+          events.add(new Event(id, event, data.toString()));
+        }
+        id = null;
+        event = null;
+        data.setLength(0);
+      } else if (line.startsWith("id: ")) {
+        id = line.substring(4);
+      } else if (line.startsWith("event: ")) {
+        event = line.substring(7);
+      } else if (line.startsWith("data: ")) {
+        data.append(line.substring(6));
+      }
+    }
+    return events;
+  }
+
+  /** Reads an SSE response line by line on a background thread. */
+  static final class SseReader implements AutoCloseable {
+    private static final String END = "\u0000end";
+    final int status;
+    private final InputStream body;
+    private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+    private SseReader(HttpResponse<InputStream> response) {
+      this.status = response.statusCode();
+      this.body = response.body();
+      Thread.ofVirtual()
+          .start(() -> {
+            try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+              String line;
+              while ((line = reader.readLine()) != null) {
+                lines.add(line);
+              }
+            } catch (IOException e) {
+              // closed
+            } finally {
+              lines.add(END);
+            }
+          });
+    }
+
+    static SseReader open(HttpClient client, HttpRequest request) throws Exception {
+      return new SseReader(client.send(request, HttpResponse.BodyHandlers.ofInputStream()));
+    }
+
+    /** The next non-empty line, or null at the end of the stream. */
+    @Nullable String nextLine() throws InterruptedException {
+      while (true) {
+        String line = lines.poll(5, TimeUnit.SECONDS);
+        assertThat(line).as("a line within 5 s").isNotNull();
+        if (line.equals(END)) {
+          return null;
+        }
+        if (!line.isEmpty()) {
+          return line;
+        }
+      }
+    }
+
+    /** The next event, skipping keep-alive comments. */
+    Event nextEvent() throws InterruptedException {
+      String id = null;
+      String event = null;
+      while (true) {
+        String line = lines.poll(5, TimeUnit.SECONDS);
+        assertThat(line).as("an event within 5 s").isNotNull().isNotEqualTo(END);
+        if (line.startsWith("id: ")) {
+          id = line.substring(4);
+        } else if (line.startsWith("event: ")) {
+          event = line.substring(7);
+        } else if (line.startsWith("data: ")) {
+          return new Event(id, event, line.substring(6));
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        body.close();
+      } catch (IOException e) {
+        // ignore
+      }
+    }
+  }
+
+  static final class MutableClock extends Clock {
+    private final AtomicLong millis =
+        new AtomicLong(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+
+    void advance(Duration duration) {
+      millis.addAndGet(duration.toMillis());
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis.get());
+    }
+
+    @Override
+    public long millis() {
+      return millis.get();
+    }
+  }
+}
