@@ -15,6 +15,7 @@ import dev.clawgate.gateway.channels.ChannelHub;
 import dev.clawgate.gateway.conversations.SessionMethods;
 import dev.clawgate.gateway.conversations.StatusSummary;
 import dev.clawgate.gateway.conversations.Subscriptions;
+import dev.clawgate.gateway.mcp.McpEndpoint;
 import dev.clawgate.gateway.pairing.PairingEvents;
 import dev.clawgate.gateway.pairing.PairingMethods;
 import java.io.IOException;
@@ -120,8 +121,11 @@ public final class GatewayApp implements AutoCloseable {
       if (hub.hasHooks()) {
         builder.http(ChannelHub.HOOKS_PREFIX, hooksBodyLimit(config), hub.hooks());
       }
+      McpEndpoint mcp = new McpEndpoint(config, clock, version());
+      builder.handler(McpEndpoint.PATH, mcp.handler());
       GatewayServer server = builder.build();
       server.start();
+      mcp.attach(server);
       events.attach(server.events(), pairing::device);
       subscriptions.attach(server.events());
       approvalEvents.attach(server.events());

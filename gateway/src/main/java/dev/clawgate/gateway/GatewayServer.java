@@ -111,6 +111,7 @@ public interface GatewayServer extends AutoCloseable {
     long maxBufferedBytes = ProtocolLimits.MAX_BUFFERED_BYTES;
     final List<MethodSpec> methods = new ArrayList<>();
     final List<HttpRoutes.Mount> httpMounts = new ArrayList<>();
+    final List<HttpRoutes.Route> httpRoutes = new ArrayList<>();
     Supplier<ObjectNode> statusDetails = () -> Json.mapper().createObjectNode();
 
     private Builder(GatewayConfig config, ConnectAuthorizer authorizer) {
@@ -180,6 +181,25 @@ public interface GatewayServer extends AutoCloseable {
       httpMounts.add(
           new HttpRoutes.Mount(
               prefix, maxBodyBytes, Objects.requireNonNull(endpoint, "null endpoint")));
+      return this;
+    }
+
+    /**
+     * Serves the exact path {@code path} with a Jetty handler of its own (for streaming answers,
+     * such as MCP's Streamable HTTP); the handler starts and stops with the server.
+     */
+    public Builder handler(String path, org.eclipse.jetty.server.Handler handler) {
+      Objects.requireNonNull(path, "null path");
+      Objects.requireNonNull(handler, "null handler");
+      if (!path.startsWith("/") || path.endsWith("/") || path.length() < 2) {
+        throw new IllegalArgumentException("not an exact path: " + path);
+      }
+      for (HttpRoutes.Route route : httpRoutes) {
+        if (route.path().equals(path)) {
+          throw new IllegalArgumentException(path + " is already routed");
+        }
+      }
+      httpRoutes.add(new HttpRoutes.Route(path, handler));
       return this;
     }
 

@@ -18,7 +18,9 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -33,20 +35,41 @@ final class HttpRoutes extends Handler.Abstract {
   /** An endpoint under a path prefix with its body limit. */
   record Mount(String prefix, long maxBodyBytes, HttpEndpoint endpoint) {}
 
+  /** A Jetty handler serving one exact path, started and stopped with these routes. */
+  record Route(String path, Handler handler) {}
+
   private final String version;
   private final LongSupplier uptimeMs;
   private final List<Mount> mounts;
+  private final List<Route> routes;
 
-  HttpRoutes(String version, LongSupplier uptimeMs, List<Mount> mounts) {
+  HttpRoutes(String version, LongSupplier uptimeMs, List<Mount> mounts, List<Route> routes) {
     super(InvocationType.BLOCKING);
     this.version = version;
     this.uptimeMs = uptimeMs;
     this.mounts = List.copyOf(mounts);
+    this.routes = List.copyOf(routes);
+    for (Route route : this.routes) {
+      addBean(route.handler(), true);
+    }
   }
 
   @Override
-  public boolean handle(Request request, Response response, Callback callback) {
+  public void setServer(@Nullable Server server) {
+    super.setServer(server);
+    for (Route route : routes) {
+      route.handler().setServer(server);
+    }
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
     String path = Request.getPathInContext(request);
+    for (Route route : routes) {
+      if (path.equals(route.path())) {
+        return route.handler().handle(request, response, callback);
+      }
+    }
     for (Mount mount : mounts) {
       if (path.startsWith(mount.prefix())) {
         serve(mount, path, request, response, callback);

@@ -65,6 +65,7 @@ final class JettyGatewayServer implements GatewayServer {
   private final Connections connections = new Connections();
   private final Dispatcher dispatcher;
   private final List<HttpRoutes.Mount> httpMounts;
+  private final List<HttpRoutes.Route> httpRoutes;
 
   // Guarded by this.
   private Phase phase = Phase.NEW;
@@ -98,6 +99,7 @@ final class JettyGatewayServer implements GatewayServer {
     this.registry = MethodRegistry.of(all);
     this.dispatcher = new Dispatcher(registry);
     this.httpMounts = List.copyOf(builder.httpMounts);
+    this.httpRoutes = List.copyOf(builder.httpRoutes);
   }
 
   @Override
@@ -151,7 +153,8 @@ final class JettyGatewayServer implements GatewayServer {
                   (request, response, callback) ->
                       createEndpoint(services, request, response, callback));
             });
-    upgrades.setHandler(new HttpRoutes(settings.serverVersion(), this::uptimeMs, httpMounts));
+    upgrades.setHandler(
+        new HttpRoutes(settings.serverVersion(), this::uptimeMs, httpMounts, httpRoutes));
     context.setHandler(upgrades);
     server.setHandler(context);
     // close() drains WebSockets itself within the grace; Jetty's own graceful stop would only

@@ -66,6 +66,11 @@ final class GatewayUnderTest implements AutoCloseable {
             .formatted(TOKEN));
   }
 
+  /** No auth ({@code gateway.auth.mode: none}), which the gateway allows on loopback only. */
+  static GatewayUnderTest noAuth(Path stateDir) {
+    return start(stateDir, "{ gateway: { port: 0, auth: { mode: \"none\" } } }");
+  }
+
   /** Password auth; every pairing waits for the owner. */
   static GatewayUnderTest passwordAuth(Path stateDir) {
     return start(

