@@ -9,7 +9,7 @@ import dev.clawgate.client.ReconnectingGatewayClient;
 import dev.clawgate.mcp.server.Diagnostics;
 import dev.clawgate.mcp.server.McpSession;
 import dev.clawgate.mcp.server.StdioTransport;
-import dev.clawgate.mcp.tools.ChannelBridge;
+import dev.clawgate.mcp.tools.BridgeSession;
 import dev.clawgate.mcp.tools.ClaudeChannelMode;
 import dev.clawgate.protocol.ClawgateException;
 import java.io.FileDescriptor;
@@ -176,41 +176,23 @@ final class McpServeCommand implements Callable<Integer> {
 
     StdioTransport transport = new StdioTransport(in, out, MAX_LINE_BYTES);
     GatewayConversationPort port = new GatewayConversationPort(REQUEST_TIMEOUT);
-    AtomicReference<@Nullable McpSession> sessionRef = new AtomicReference<>();
-    ChannelBridge bridge =
-        new ChannelBridge(
+    BridgeSession opened =
+        BridgeSession.open(
             port,
             mode.get(),
-            (method, params) -> {
-              McpSession session = sessionRef.get();
-              if (session == null) {
-                throw new IOException("the MCP session has not started");
-              }
-              session.notify(method, params);
-            },
             diagnostics,
             Clock.systemUTC(),
-            READY_TIMEOUT);
-    McpSession session =
-        McpSession.builder()
-            .serverInfo("clawgate", Main.version())
-            .tools(bridge.tools())
-            .experimental(bridge.experimentalCapabilities())
-            .onNotification(
-                "notifications/claude/channel/permission_request", bridge::onPermissionRequest)
-            .diagnostics(diagnostics)
-            .outbound(transport.outbound())
-            .build();
-    sessionRef.set(session);
-    bridge.start();
+            READY_TIMEOUT,
+            Main.version(),
+            transport.outbound());
+    McpSession session = opened.session();
 
     AtomicReference<@Nullable ReconnectingGatewayClient> client = new AtomicReference<>();
     AtomicBoolean stopped = new AtomicBoolean();
     Runnable shutdown =
         () -> {
           if (stopped.compareAndSet(false, true)) {
-            session.close();
-            bridge.close();
+            opened.close();
             ReconnectingGatewayClient c = client.get();
             if (c != null) {
               c.close();

@@ -7,10 +7,8 @@ import dev.clawgate.gateway.mcp.http.SessionFactory;
 import dev.clawgate.gateway.mcp.http.StreamableHttpHandler;
 import dev.clawgate.gateway.mcp.http.StreamableHttpLimits;
 import dev.clawgate.mcp.server.Diagnostics;
-import dev.clawgate.mcp.server.McpSession;
-import dev.clawgate.mcp.tools.ChannelBridge;
+import dev.clawgate.mcp.tools.BridgeSession;
 import dev.clawgate.mcp.tools.ClaudeChannelMode;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -91,36 +89,19 @@ public final class McpEndpoint {
         throw new IllegalStateException("the gateway is still starting");
       }
       InProcessConversationPort port = new InProcessConversationPort(running, principal);
-      AtomicReference<@Nullable McpSession> sessionRef = new AtomicReference<>();
-      ChannelBridge bridge =
-          new ChannelBridge(
+      BridgeSession opened =
+          BridgeSession.open(
               port,
               ClaudeChannelMode.ON,
-              (method, params) -> {
-                McpSession session = sessionRef.get();
-                if (session == null) {
-                  throw new IOException("the MCP session has not started");
-                }
-                session.notify(method, params);
-              },
               diagnostics,
               clock,
-              READY_TIMEOUT);
-      McpSession session =
-          McpSession.builder()
-              .serverInfo("clawgate", version)
-              .tools(bridge.tools())
-              .experimental(bridge.experimentalCapabilities())
-              .onNotification(ChannelBridge.PERMISSION_REQUEST_METHOD, bridge::onPermissionRequest)
-              .diagnostics(diagnostics)
-              .outbound(notifications)
-              .build();
-      sessionRef.set(session);
-      bridge.start();
+              READY_TIMEOUT,
+              version,
+              notifications);
       return new SessionFactory.Opened(
-          session,
+          opened.session(),
           () -> {
-            bridge.close();
+            opened.bridge().close();
             port.close();
           });
     };
