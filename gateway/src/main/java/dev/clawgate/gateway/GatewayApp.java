@@ -143,6 +143,7 @@ public final class GatewayApp implements AutoCloseable {
           sweeper.scheduleWithFixedDelay(
               () -> sweepApprovalsQuietly(approvals), 1, 1, TimeUnit.SECONDS);
       GatewayApp app = new GatewayApp(config, lock, store, server, hub, sweeper);
+      server.markReady();
       app.announce(clock);
       return app;
     } catch (RuntimeException e) {

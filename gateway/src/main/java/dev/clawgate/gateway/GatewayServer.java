@@ -43,6 +43,12 @@ public interface GatewayServer extends AutoCloseable {
   void start();
 
   /**
+   * Marks the gateway ready: everything behind it (channels, stores, endpoints) has started, so
+   * {@code GET /readyz} answers 200 until {@link #close()} begins. Before this it answers 503.
+   */
+  void markReady();
+
+  /**
    * The bound port (the ephemeral one when configured with port 0).
    *
    * @throws IllegalStateException before {@link #start()}

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Plain HTTP on the gateway port (requests that are not WebSocket upgrades): {@code GET /healthz},
- * the mounted {@link HttpEndpoint}s, and JSON 404s for everything else.
+ * Plain HTTP on the gateway port (requests that are not WebSocket upgrades): {@code GET /healthz}
+ * (the process answers), {@code GET /readyz} (started and not stopping), the mounted {@link
+ * HttpEndpoint}s, and JSON 404s for everything else.
  */
 final class HttpRoutes extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(HttpRoutes.class);
@@ -40,13 +42,20 @@ final class HttpRoutes extends Handler.Abstract {
 
   private final String version;
   private final LongSupplier uptimeMs;
+  private final BooleanSupplier ready;
   private final List<Mount> mounts;
   private final List<Route> routes;
 
-  HttpRoutes(String version, LongSupplier uptimeMs, List<Mount> mounts, List<Route> routes) {
+  HttpRoutes(
+      String version,
+      LongSupplier uptimeMs,
+      BooleanSupplier ready,
+      List<Mount> mounts,
+      List<Route> routes) {
     super(InvocationType.BLOCKING);
     this.version = version;
     this.uptimeMs = uptimeMs;
+    this.ready = ready;
     this.mounts = List.copyOf(mounts);
     this.routes = List.copyOf(routes);
     for (Route route : this.routes) {
@@ -78,7 +87,8 @@ final class HttpRoutes extends Handler.Abstract {
     }
     ObjectNode body = Json.mapper().createObjectNode();
     int status;
-    if (!path.equals("/healthz")) {
+    boolean probe = path.equals("/healthz") || path.equals("/readyz");
+    if (!probe) {
       status = HttpStatus.NOT_FOUND_404;
       body.put("ok", false);
       body.put("error", "not found");
@@ -88,10 +98,16 @@ final class HttpRoutes extends Handler.Abstract {
       response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
       body.put("ok", false);
       body.put("error", "method not allowed");
+    } else if (path.equals("/readyz") && !ready.getAsBoolean()) {
+      // Not yet (channels and endpoints still starting) or no longer (stopping): a load balancer
+      // or supervisor should not send traffic here.
+      status = HttpStatus.SERVICE_UNAVAILABLE_503;
+      body.put("ok", false);
+      body.put("status", "not ready");
     } else {
       status = HttpStatus.OK_200;
       body.put("ok", true);
-      body.put("status", "live");
+      body.put("status", path.equals("/readyz") ? "ready" : "live");
       body.put("version", version);
       body.put("uptimeMs", uptimeMs.getAsLong());
     }

@@ -75,6 +75,7 @@ final class JettyGatewayServer implements GatewayServer {
   private @Nullable ScheduledFuture<?> ticks;
 
   private volatile long startedAtMs;
+  private volatile boolean ready;
 
   JettyGatewayServer(GatewayServer.Builder builder) {
     this.config = builder.config;
@@ -154,7 +155,12 @@ final class JettyGatewayServer implements GatewayServer {
                       createEndpoint(services, request, response, callback));
             });
     upgrades.setHandler(
-        new HttpRoutes(settings.serverVersion(), this::uptimeMs, httpMounts, httpRoutes));
+        new HttpRoutes(
+            settings.serverVersion(),
+            this::uptimeMs,
+            () -> ready && !connections.closing(),
+            httpMounts,
+            httpRoutes));
     context.setHandler(upgrades);
     server.setHandler(context);
     // close() drains WebSockets itself within the grace; Jetty's own graceful stop would only
@@ -205,6 +211,11 @@ final class JettyGatewayServer implements GatewayServer {
   @Override
   public MethodRegistry methods() {
     return registry;
+  }
+
+  @Override
+  public void markReady() {
+    ready = true;
   }
 
   @Override

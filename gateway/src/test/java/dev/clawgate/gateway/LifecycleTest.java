@@ -42,6 +42,20 @@ class LifecycleTest extends GatewayTestBase {
   }
 
   @Test
+  void readyzIs503UntilMarkedReadyThen200() throws Exception {
+    start();
+    HttpResponse<String> starting = get("/readyz");
+    assertThat(starting.statusCode()).isEqualTo(503);
+    assertThat(starting.body()).contains("\"status\":\"not ready\"");
+    assertThat(get("/healthz").statusCode()).as("alive while not ready").isEqualTo(200);
+
+    server().markReady();
+    HttpResponse<String> ready = get("/readyz");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).contains("\"status\":\"ready\"");
+  }
+
+  @Test
   void unknownPathsAreJson404s() throws Exception {
     start();
     for (String path : List.of("/nope", "/", "/ws")) {

@@ -85,6 +85,18 @@ class McpEndpointTest {
   }
 
   @Test
+  void aStartedGatewayIsReady() throws Exception {
+    try (GatewayUnderTest gateway = GatewayUnderTest.noAuth(stateDir)) {
+      HttpResponse<String> ready =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/readyz"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void withoutAuthAHostOrOriginThatIsNotThisMachineIsRefused() throws Exception {
     try (GatewayUnderTest gateway = GatewayUnderTest.noAuth(stateDir)) {
       assertThat(rawPost(gateway.port(), "evil.example.com", null)).startsWith("HTTP/1.1 403");
