@@ -69,6 +69,8 @@ record LoadOptions(
         fanout         subscribe N connections (sessions.subscribe), post signed webhook
                        messages at a fixed rate; per-subscriber delivery latency and loss
         webhook        signed webhook posts back to back on each connection; posts/s
+        mcp-http       the gateway's MCP endpoint /mcp (auth mode none): tools/call rate and
+                       latency, or many held SSE streams; options: clawgate-load mcp-http --help
 
       Options:
         --url ws://127.0.0.1:18789/   gateway WebSocket URL (loopback); webhooks go to the same

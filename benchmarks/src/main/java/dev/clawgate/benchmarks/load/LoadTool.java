@@ -7,9 +7,10 @@ import java.time.Duration;
  * The load tool's entry point: {@code handshakes} measures handshake throughput and latency against
  * a running gateway, {@code idle} holds many handshaken connections; the conversation-plane
  * commands seed a state dir ({@code seed}) and measure {@code sessions.list}, {@code chat.inject},
- * inbound webhooks and their fan-out to subscribers. See {@link LoadOptions#USAGE} and
- * docs/benchmarks.md; benchmarks/run-load.sh and benchmarks/run-conversations.sh run the suites
- * against a fresh gateway.
+ * inbound webhooks and their fan-out to subscribers; {@code mcp-http} loads the gateway's MCP
+ * endpoint ({@link McpHttpLoad}). See {@link LoadOptions#USAGE} and docs/benchmarks.md;
+ * benchmarks/run-load.sh and benchmarks/run-conversations.sh run the suites against a fresh
+ * gateway.
  */
 public final class LoadTool {
   private LoadTool() {}
@@ -17,6 +18,10 @@ public final class LoadTool {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
       System.out.print(LoadOptions.USAGE);
+      return;
+    }
+    if (args.length > 0 && args[0].equals(McpHttpOptions.COMMAND)) {
+      mcpHttp(args);
       return;
     }
     LoadOptions options;
@@ -29,6 +34,26 @@ public final class LoadTool {
       return;
     }
     Report report = run(options);
+    System.out.println(report.json().toString());
+    System.out.println(report.human());
+  }
+
+  /** {@code mcp-http}: load on the gateway's MCP endpoint, with options of its own. */
+  private static void mcpHttp(String[] args) throws Exception {
+    if (args.length > 1 && (args[1].equals("--help") || args[1].equals("-h"))) {
+      System.out.print(McpHttpOptions.USAGE);
+      return;
+    }
+    McpHttpOptions options;
+    try {
+      options = McpHttpOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("clawgate-load: " + e.getMessage());
+      System.err.print(McpHttpOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    Report report = new McpHttpLoad(options).run();
     System.out.println(report.json().toString());
     System.out.println(report.human());
   }

@@ -10,8 +10,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A minimal HTTP/1.1 client on one kept-alive blocking socket, for posting webhooks at rates where
@@ -21,6 +23,28 @@ import java.util.Map;
  * connection. Not thread-safe.
  */
 final class RawHttp implements AutoCloseable {
+  /**
+   * An answer's head: status code and headers (names lower-cased; a repeated name keeps the last).
+   */
+  record Head(int status, Map<String, String> headers, boolean close) {
+    Optional<String> header(String name) {
+      return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
+    }
+
+    /**
+     * The media type of {@code Content-Type}, lower-cased and without parameters; empty if none.
+     */
+    String mediaType() {
+      String type = header("content-type").orElse("");
+      int semicolon = type.indexOf(';');
+      return (semicolon < 0 ? type : type.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+    }
+
+    boolean chunked() {
+      return header("transfer-encoding").orElse("").toLowerCase(Locale.ROOT).contains("chunked");
+    }
+  }
+
   /** An answer: status code and body. */
   record Response(int status, byte[] body, boolean close) {
     String bodyText() {
@@ -30,7 +54,7 @@ final class RawHttp implements AutoCloseable {
 
   private static final int MAX_LINE = 8 * 1024;
   private static final int MAX_HEADERS = 100;
-  private static final int MAX_BODY = 1 << 20;
+  private static final int MAX_BODY = 4 << 20;
 
   private final Socket socket;
   private final InputStream in;
@@ -86,6 +110,15 @@ final class RawHttp implements AutoCloseable {
 
   /** Reads one HTTP/1.1 response from {@code in}. */
   static Response read(InputStream in) throws IOException {
+    Head head = readHead(in);
+    byte[] body = readBody(in, head, false);
+    // Without a length or chunking the body ran to the end of the connection.
+    boolean close = head.close() || (!head.chunked() && head.header("content-length").isEmpty());
+    return new Response(head.status(), body, close);
+  }
+
+  /** Reads a status line and headers, up to and including the blank line. */
+  static Head readHead(InputStream in) throws IOException {
     String status = line(in);
     if (!status.startsWith("HTTP/1.") || status.length() < 12) {
       throw new IOException("not an HTTP/1.x status line: " + status);
@@ -96,9 +129,7 @@ final class RawHttp implements AutoCloseable {
     } catch (NumberFormatException e) {
       throw new IOException("bad status line: " + status, e);
     }
-    long length = -1;
-    boolean chunked = false;
-    boolean close = status.startsWith("HTTP/1.0");
+    Map<String, String> headers = new HashMap<>();
     for (int n = 0; ; n++) {
       if (n > MAX_HEADERS) {
         throw new IOException("more than " + MAX_HEADERS + " headers");
@@ -108,34 +139,46 @@ final class RawHttp implements AutoCloseable {
         break;
       }
       int colon = header.indexOf(':');
-      if (colon < 0) {
-        continue;
-      }
-      String name = header.substring(0, colon).strip().toLowerCase(Locale.ROOT);
-      String value = header.substring(colon + 1).strip().toLowerCase(Locale.ROOT);
-      switch (name) {
-        case "content-length" -> length = Long.parseLong(value);
-        case "transfer-encoding" -> chunked = value.contains("chunked");
-        case "connection" -> close = value.contains("close") || (close && !value.contains("keep"));
-        default -> {}
+      if (colon > 0) {
+        headers.put(
+            header.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+            header.substring(colon + 1).strip());
       }
     }
-    byte[] body;
-    if (chunked) {
-      body = chunks(in);
-    } else if (length >= 0) {
-      if (length > MAX_BODY) {
-        throw new IOException("body of " + length + " bytes");
-      }
-      body = in.readNBytes((int) length);
-      if (body.length != length) {
-        throw new EOFException("body ended after " + body.length + " of " + length + " bytes");
-      }
-    } else {
-      body = in.readNBytes(MAX_BODY); // until the server closes
-      close = true;
+    String connection = headers.getOrDefault("connection", "").toLowerCase(Locale.ROOT);
+    boolean close =
+        connection.contains("close")
+            || (status.startsWith("HTTP/1.0") && !connection.contains("keep-alive"));
+    return new Head(code, Map.copyOf(headers), close);
+  }
+
+  /** Reads the body {@code head} announces: chunked, by length, none (1xx, 204, 304) or to EOF. */
+  static byte[] readBody(InputStream in, Head head, boolean headRequest) throws IOException {
+    int status = head.status();
+    if (headRequest || status / 100 == 1 || status == 204 || status == 304) {
+      return new byte[0];
     }
-    return new Response(code, body, close);
+    if (head.chunked()) {
+      return chunks(in);
+    }
+    Optional<String> lengthText = head.header("content-length");
+    if (lengthText.isEmpty()) {
+      return in.readNBytes(MAX_BODY); // until the server closes
+    }
+    long length;
+    try {
+      length = Long.parseLong(lengthText.get());
+    } catch (NumberFormatException e) {
+      throw new IOException("bad Content-Length: " + lengthText.get(), e);
+    }
+    if (length < 0 || length > MAX_BODY) {
+      throw new IOException("body of " + length + " bytes");
+    }
+    byte[] body = in.readNBytes((int) length);
+    if (body.length != length) {
+      throw new EOFException("body ended after " + body.length + " of " + length + " bytes");
+    }
+    return body;
   }
 
   private static byte[] chunks(InputStream in) throws IOException {
@@ -143,16 +186,21 @@ final class RawHttp implements AutoCloseable {
     while (true) {
       String sizeLine = line(in);
       int semicolon = sizeLine.indexOf(';');
-      int size =
-          Integer.parseInt(
-              (semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).strip(), 16);
+      int size;
+      try {
+        size =
+            Integer.parseInt(
+                (semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).strip(), 16);
+      } catch (NumberFormatException e) {
+        throw new IOException("bad chunk size line: " + sizeLine, e);
+      }
       if (size == 0) {
         while (!line(in).isEmpty()) {
           // trailers
         }
         return body.toByteArray();
       }
-      if (body.size() + size > MAX_BODY) {
+      if (size < 0 || body.size() + size > MAX_BODY) {
         throw new IOException("chunked body larger than " + MAX_BODY + " bytes");
       }
       byte[] chunk = in.readNBytes(size);

@@ -95,11 +95,14 @@ final class PostExchange {
 
   /** The session's answers go here. */
   void reply(ObjectNode message) throws IOException {
-    String json;
-    try {
-      json = Json.mapper().writeValueAsString(message);
-    } catch (JacksonException e) {
-      throw new IOException("could not encode an answer: " + e.getOriginalMessage(), e);
+    // JSON answers are written together when the last has come (writeJson); only SSE writes each.
+    String json = "";
+    if (sse) {
+      try {
+        json = Json.mapper().writeValueAsString(message);
+      } catch (JacksonException e) {
+        throw new IOException("could not encode an answer: " + e.getOriginalMessage(), e);
+      }
     }
     boolean complete;
     synchronized (this) {
@@ -209,7 +212,7 @@ final class PostExchange {
   }
 
   private void writeJson(List<ObjectNode> answers, boolean committed, boolean sessionClosed) {
-    String json;
+    byte[] json;
     if (!answers.isEmpty()) {
       JsonNode value;
       if (!batch && answers.size() == 1) {
@@ -219,20 +222,24 @@ final class PostExchange {
         answers.forEach(array::add);
         value = array;
       }
-      json = Json.mapper().writeValueAsString(value);
+      json = Json.mapper().writeValueAsBytes(value);
     } else if (sessionClosed) {
       if (!committed) {
         response.setStatus(HttpStatus.NOT_FOUND_404);
       }
-      json = Messages.error(Messages.SESSION_NOT_FOUND, "Session not found: it was closed");
+      json =
+          Messages.error(Messages.SESSION_NOT_FOUND, "Session not found: it was closed")
+              .getBytes(StandardCharsets.UTF_8);
     } else if (!committed) { // the client cancelled every request: nothing to answer
       response.setStatus(HttpStatus.ACCEPTED_202);
       response.getHeaders().remove("Content-Type");
       return;
     } else {
-      json = Messages.error(Messages.REQUEST_CANCELLED, "Request cancelled");
+      json =
+          Messages.error(Messages.REQUEST_CANCELLED, "Request cancelled")
+              .getBytes(StandardCharsets.UTF_8);
     }
-    body.send(json.getBytes(StandardCharsets.UTF_8));
+    body.send(json);
   }
 
   private void stopPadding() {
