@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>Who may use it: with {@code gateway.auth.mode: none} (allowed on a loopback bind only) every
  * request acts as the local owner's client with the bridge's scopes (read, write, approvals); in
  * every other mode requests are answered 401 until they carry a credential this gateway issued for
- * MCP (OAuth and scoped bearer tokens, issue "remote MCP"). The shared gateway token is not such a
+ * MCP (OAuth and scoped bearer tokens, still to be built). The shared gateway token is not such a
  * credential: device-less connections from elsewhere get no scopes with it (pairing.md), and a
  * reverse proxy makes every request look local.
  *
