@@ -7,8 +7,7 @@ import dev.clawgate.client.ConnectionState.Connecting;
 import dev.clawgate.client.ConnectionState.Paused;
 import dev.clawgate.client.GatewayErrorException;
 import dev.clawgate.client.ReconnectingGatewayClient;
-import dev.clawgate.mcp.tools.ApprovalKind;
-import dev.clawgate.mcp.tools.ConversationPort;
+import dev.clawgate.mcp.tools.GatewayMethodPort;
 import dev.clawgate.mcp.tools.PortException;
 import dev.clawgate.protocol.ClawgateException;
 import dev.clawgate.protocol.EventFrame;
@@ -16,8 +15,6 @@ import dev.clawgate.protocol.HelloOk;
 import dev.clawgate.protocol.Json;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,16 +39,7 @@ import tools.jackson.databind.node.ObjectNode;
  * up to their bound. A paused client (refused token, pairing required) fails them at once with the
  * gateway's own explanation, which names the approve command.
  */
-final class GatewayConversationPort implements ConversationPort, Consumer<EventFrame> {
-  /** The events the tools react to; everything else the gateway sends is dropped here. */
-  private static final Set<String> EVENTS =
-      Set.of(
-          "session.message",
-          "exec.approval.requested",
-          "exec.approval.resolved",
-          "plugin.approval.requested",
-          "plugin.approval.resolved");
-
+final class GatewayConversationPort extends GatewayMethodPort implements Consumer<EventFrame> {
   private static final String NOT_READY = "Gateway client is not ready";
 
   private final Duration requestTimeout;
@@ -199,40 +187,15 @@ final class GatewayConversationPort implements ConversationPort, Consumer<EventF
   }
 
   @Override
-  public JsonNode listSessions(ObjectNode params) throws InterruptedException {
-    return call("sessions.list", params);
+  protected boolean offersMessageLookup() throws InterruptedException {
+    return readyClient(requestTimeout)
+        .hello()
+        .map(h -> h.methods().contains("chat.message.get"))
+        .orElse(false);
   }
 
   @Override
-  public JsonNode describeSession(ObjectNode params) throws InterruptedException {
-    return call("sessions.describe", params);
-  }
-
-  @Override
-  public JsonNode readMessages(ObjectNode params) throws InterruptedException {
-    return call("sessions.get", params);
-  }
-
-  @Override
-  public Optional<JsonNode> getMessage(ObjectNode params) throws InterruptedException {
-    ReconnectingGatewayClient current = readyClient(requestTimeout);
-    boolean offered =
-        current.hello().map(h -> h.methods().contains("chat.message.get")).orElse(false);
-    return offered ? Optional.of(call(current, "chat.message.get", params)) : Optional.empty();
-  }
-
-  @Override
-  public JsonNode send(ObjectNode params) throws InterruptedException {
-    return call("send", params);
-  }
-
-  @Override
-  public JsonNode resolveApproval(ApprovalKind kind, ObjectNode params)
-      throws InterruptedException {
-    return call(kind.wire() + ".approval.resolve", params);
-  }
-
-  private JsonNode call(String method, ObjectNode params) throws InterruptedException {
+  protected JsonNode call(String method, ObjectNode params) throws InterruptedException {
     return call(readyClient(requestTimeout), method, params);
   }
 

@@ -3,8 +3,7 @@ package dev.clawgate.gateway.mcp;
 import dev.clawgate.gateway.GatewayEvents;
 import dev.clawgate.gateway.GatewayServer;
 import dev.clawgate.gateway.MethodCall;
-import dev.clawgate.mcp.tools.ApprovalKind;
-import dev.clawgate.mcp.tools.ConversationPort;
+import dev.clawgate.mcp.tools.GatewayMethodPort;
 import dev.clawgate.mcp.tools.PortException;
 import dev.clawgate.protocol.ClawgateException;
 import dev.clawgate.protocol.Json;
@@ -13,7 +12,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,17 +51,8 @@ import tools.jackson.databind.util.RawValue;
  * <p>Thread-safe. {@link #close} ends every subscription and fails later calls; so does the gateway
  * stopping (its in-process receivers are detached as its sockets are closed).
  */
-public final class InProcessConversationPort implements ConversationPort, AutoCloseable {
+public final class InProcessConversationPort extends GatewayMethodPort implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InProcessConversationPort.class);
-
-  /** The events the tools react to, as {@code clawgate mcp serve}'s port delivers them. */
-  static final Set<String> EVENTS =
-      Set.of(
-          GatewayEvents.SESSION_MESSAGE,
-          GatewayEvents.EXEC_APPROVAL_REQUESTED,
-          GatewayEvents.EXEC_APPROVAL_RESOLVED,
-          GatewayEvents.PLUGIN_APPROVAL_REQUESTED,
-          GatewayEvents.PLUGIN_APPROVAL_RESOLVED);
 
   /** Most events one subscription holds undelivered before dropping the oldest. */
   static final int EVENT_QUEUE_CAPACITY = 1_000;
@@ -102,34 +91,8 @@ public final class InProcessConversationPort implements ConversationPort, AutoCl
   }
 
   @Override
-  public JsonNode listSessions(ObjectNode params) throws InterruptedException {
-    return call("sessions.list", params);
-  }
-
-  @Override
-  public JsonNode describeSession(ObjectNode params) throws InterruptedException {
-    return call("sessions.describe", params);
-  }
-
-  @Override
-  public JsonNode readMessages(ObjectNode params) throws InterruptedException {
-    return call("sessions.get", params);
-  }
-
-  @Override
-  public Optional<JsonNode> getMessage(ObjectNode params) throws InterruptedException {
-    return Optional.of(call("chat.message.get", params));
-  }
-
-  @Override
-  public JsonNode send(ObjectNode params) throws InterruptedException {
-    return call("send", params);
-  }
-
-  @Override
-  public JsonNode resolveApproval(ApprovalKind kind, ObjectNode params)
-      throws InterruptedException {
-    return call(kind.wire() + ".approval.resolve", params);
+  protected boolean offersMessageLookup() {
+    return true;
   }
 
   @Override
@@ -217,7 +180,8 @@ public final class InProcessConversationPort implements ConversationPort, AutoCl
         principal.name());
   }
 
-  private JsonNode call(String method, ObjectNode params) throws InterruptedException {
+  @Override
+  protected JsonNode call(String method, ObjectNode params) throws InterruptedException {
     if (closed || gatewayStopping) {
       throw new PortException(STOPPING);
     }

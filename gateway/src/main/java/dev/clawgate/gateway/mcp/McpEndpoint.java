@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
@@ -48,6 +49,7 @@ public final class McpEndpoint {
 
   private static final Logger LOG = LoggerFactory.getLogger(McpEndpoint.class);
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
+  private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.\\d{1,3}){3}");
   private static final List<String> LOCAL_SCOPES =
       List.of("operator.read", "operator.write", "operator.approvals");
 
@@ -133,7 +135,7 @@ public final class McpEndpoint {
     if (h.startsWith("[") && h.endsWith("]")) {
       h = h.substring(1, h.length() - 1);
     }
-    return h.equals("localhost") || h.equals("::1") || h.matches("127(\\.\\d{1,3}){3}");
+    return h.equals("localhost") || h.equals("::1") || LOOPBACK_V4.matcher(h).matches();
   }
 
   /** The host part of a {@code Host} header ({@code name[:port]}, {@code [v6][:port]}). */
