@@ -20,7 +20,7 @@ import java.util.Set;
  * bounded memory); each entry keeps at most {@code maxAttempts} timestamps. All methods are short
  * and do no I/O, so one monitor guards the map.
  */
-final class AuthRateLimiter {
+public final class AuthRateLimiter {
   /** Most addresses tracked at once. */
   static final int MAX_ADDRESSES = 10_000;
 
@@ -41,7 +41,7 @@ final class AuthRateLimiter {
     long lockedUntilMs;
   }
 
-  AuthRateLimiter(RateLimit limit, Clock clock) {
+  public AuthRateLimiter(RateLimit limit, Clock clock) {
     this.limit = Objects.requireNonNull(limit, "null limit");
     this.clock = Objects.requireNonNull(clock, "null clock");
   }
@@ -51,7 +51,7 @@ final class AuthRateLimiter {
    *
    * @param exempt whether the peer is exempt (a loopback client with the exemption on)
    */
-  synchronized OptionalLong lockedOut(String address, boolean exempt) {
+  public synchronized OptionalLong lockedOut(String address, boolean exempt) {
     if (exempt) {
       return OptionalLong.empty();
     }
@@ -64,7 +64,7 @@ final class AuthRateLimiter {
   }
 
   /** Records a refused connect; counts it only when {@code detail} is an authentication failure. */
-  synchronized void recordFailure(String address, boolean exempt, DetailCode detail) {
+  public synchronized void recordFailure(String address, boolean exempt, DetailCode detail) {
     if (exempt || !COUNTED.contains(detail) || limit.maxAttempts() <= 0) {
       return;
     }
@@ -87,7 +87,7 @@ final class AuthRateLimiter {
   }
 
   /** A successful connect clears the address's record. */
-  synchronized void recordSuccess(String address) {
+  public synchronized void recordSuccess(String address) {
     entries.remove(address);
   }
 

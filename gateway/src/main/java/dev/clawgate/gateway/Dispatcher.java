@@ -1,5 +1,6 @@
 package dev.clawgate.gateway;
 
+import dev.clawgate.gateway.metrics.GatewayMetrics;
 import dev.clawgate.protocol.ClawgateException;
 import dev.clawgate.protocol.DetailCode;
 import dev.clawgate.protocol.ErrorCode;
@@ -9,6 +10,7 @@ import dev.clawgate.protocol.Role;
 import dev.clawgate.protocol.Scope;
 import dev.clawgate.protocol.ScopeSet;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -18,27 +20,44 @@ import tools.jackson.databind.JsonNode;
  * scope, call the handler. Never throws: every failure becomes an error response with the request's
  * id. Unexpected exceptions are reported to the client only as a reference id; the stack goes to
  * the server log under that id.
+ *
+ * <p>With metrics, every call (over a connection or in process) is counted by method and outcome
+ * ({@code ok} when answered with a payload, else {@code error}) and timed.
  */
 final class Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
   private final MethodRegistry registry;
+  private final @Nullable GatewayMetrics metrics;
 
   Dispatcher(MethodRegistry registry) {
+    this(registry, null);
+  }
+
+  /** A dispatcher recording every call in {@code metrics} (none when null). */
+  Dispatcher(MethodRegistry registry, @Nullable GatewayMetrics metrics) {
     this.registry = Objects.requireNonNull(registry, "null registry");
+    this.metrics = metrics;
   }
 
   ResponseFrame dispatch(RequestFrame request, Caller caller) {
+    long started = System.nanoTime();
+    boolean ok = false;
     try {
       JsonNode payload =
           authorize(request.method(), caller).handler().handle(call(request, caller));
-      return ResponseFrame.success(request.id(), Objects.requireNonNull(payload, "null payload"));
+      ResponseFrame answer =
+          ResponseFrame.success(request.id(), Objects.requireNonNull(payload, "null payload"));
+      ok = true;
+      return answer;
     } catch (ClawgateException e) {
       return ResponseFrame.failure(request.id(), e.toErrorShape());
     } catch (RuntimeException e) {
       String ref = Refs.next();
       LOG.error("method {} failed (ref {}, conn {})", request.method(), ref, caller.connId(), e);
       return ResponseFrame.failure(request.id(), Refs.internalError(ref).toErrorShape());
+    } finally {
+      record(request.method(), ok, started);
     }
   }
 
@@ -52,16 +71,34 @@ final class Dispatcher {
    *     logged under it)
    */
   JsonNode invoke(MethodCall call) {
+    long started = System.nanoTime();
+    boolean ok = false;
     try {
       JsonNode payload =
           authorize(call.method(), call.role(), call.scopes()).handler().handle(call);
-      return Objects.requireNonNull(payload, "null payload");
+      JsonNode answer = Objects.requireNonNull(payload, "null payload");
+      ok = true;
+      return answer;
     } catch (ClawgateException e) {
       throw e;
     } catch (RuntimeException e) {
       String ref = Refs.next();
       LOG.error("method {} failed (ref {}, conn {})", call.method(), ref, call.connId(), e);
       throw Refs.internalError(ref);
+    } finally {
+      record(call.method(), ok, started);
+    }
+  }
+
+  /** Counts one call; the metrics bound the method name to the registered ones. */
+  private void record(String method, boolean ok, long started) {
+    GatewayMetrics current = metrics;
+    if (current != null) {
+      try {
+        current.rpcFinished(method, ok, System.nanoTime() - started);
+      } catch (RuntimeException e) {
+        LOG.warn("recording metrics failed: {}", e.toString());
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import dev.clawgate.core.approvals.ApprovalService;
 import dev.clawgate.core.config.ChannelsConfig;
 import dev.clawgate.core.config.GatewayConfig;
 import dev.clawgate.core.conversations.ConversationService;
+import dev.clawgate.core.oauth.OAuthServer;
 import dev.clawgate.core.pairing.PairingService;
 import dev.clawgate.core.runtime.GatewayRuntime;
 import dev.clawgate.core.runtime.StateDirLock;
@@ -16,6 +17,14 @@ import dev.clawgate.gateway.conversations.SessionMethods;
 import dev.clawgate.gateway.conversations.StatusSummary;
 import dev.clawgate.gateway.conversations.Subscriptions;
 import dev.clawgate.gateway.mcp.McpEndpoint;
+import dev.clawgate.gateway.mcp.http.Authenticator;
+import dev.clawgate.gateway.mcp.http.BearerChallenges;
+import dev.clawgate.gateway.metrics.GatewayMetrics;
+import dev.clawgate.gateway.metrics.MetricsHandler;
+import dev.clawgate.gateway.oauth.HttpClientDocuments;
+import dev.clawgate.gateway.oauth.OAuthEndpoints;
+import dev.clawgate.gateway.oauth.TokenAuthenticator;
+import dev.clawgate.gateway.oauth.TokenMethods;
 import dev.clawgate.gateway.pairing.PairingEvents;
 import dev.clawgate.gateway.pairing.PairingMethods;
 import java.io.IOException;
@@ -26,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,6 +120,7 @@ public final class GatewayApp implements AutoCloseable {
       ConversationService conversations = ConversationService.open(store, clock);
       hub = ChannelHub.of(ChannelFactory.create(config.channels(), clock), conversations);
       Subscriptions subscriptions = Subscriptions.detached();
+      GatewayMetrics metrics = GatewayMetrics.create(version());
       GatewayServer.Builder builder =
           GatewayServer.builder(config, pairing)
               .clock(clock)
@@ -121,10 +132,57 @@ public final class GatewayApp implements AutoCloseable {
       if (hub.hasHooks()) {
         builder.http(ChannelHub.HOOKS_PREFIX, hooksBodyLimit(config), hub.hooks());
       }
-      McpEndpoint mcp = new McpEndpoint(config, clock, version());
+      // Known only once listening when the port is ephemeral (0).
+      AtomicInteger boundPort = new AtomicInteger(config.port());
+      OAuthServer oauth =
+          new OAuthServer(
+              store,
+              pairing,
+              clock,
+              () -> McpEndpoint.baseUrl(config, boundPort.get()),
+              McpEndpoint.PATH,
+              HttpClientDocuments.publicInternet(),
+              metrics::oauthEvent);
+      oauth.sweep();
+      TokenMethods.specs(oauth).forEach(builder::method);
+      OAuthEndpoints oauthEndpoints =
+          new OAuthEndpoints(oauth, config.auth(), clock, McpEndpoint.PATH);
+      builder.http(OAuthEndpoints.OAUTH_PREFIX, OAuthEndpoints.MAX_BODY, oauthEndpoints.oauth());
+      builder.http(
+          OAuthEndpoints.WELL_KNOWN_PREFIX, OAuthEndpoints.MAX_BODY, oauthEndpoints.wellKnown());
+      McpEndpoint mcp =
+          new McpEndpoint(
+              config,
+              clock,
+              version(),
+              new TokenAuthenticator(oauth, oauth::resource),
+              oauth::issuer,
+              metrics.toolCallObserver());
+      metrics.mcpSessions(mcp::sessionCount);
+      builder.metrics(metrics);
+      // Static tokens work here; access tokens were issued for /mcp and are refused.
+      Authenticator scrapers =
+          config.auth().mode() == GatewayConfig.AuthMode.NONE
+              ? mcp.authenticator()
+              : new TokenAuthenticator(oauth, () -> oauth.issuer() + MetricsHandler.PATH);
+      builder.handler(
+          MetricsHandler.PATH,
+          McpEndpoint.localOnly(
+              config,
+              new MetricsHandler(
+                  metrics,
+                  scrapers,
+                  () ->
+                      new BearerChallenges(
+                          oauth.issuer()
+                              + "/.well-known/oauth-protected-resource"
+                              + McpEndpoint.PATH))));
       builder.handler(McpEndpoint.PATH, mcp.handler());
+      builder.handler(McpEndpoint.SSE_PATH, mcp.legacyHandler());
+      builder.handler(McpEndpoint.MESSAGES_PATH, mcp.legacyHandler());
       GatewayServer server = builder.build();
       server.start();
+      boundPort.set(server.port());
       mcp.attach(server);
       events.attach(server.events(), pairing::device);
       subscriptions.attach(server.events());
@@ -137,7 +195,7 @@ public final class GatewayApp implements AutoCloseable {
       // Failures are handled inside the task; shutdownNow() in close() ends the schedule.
       var _ =
           sweeper.scheduleWithFixedDelay(
-              () -> sweepQuietly(pairing), everyMs, everyMs, TimeUnit.MILLISECONDS);
+              () -> sweepQuietly(pairing, oauth), everyMs, everyMs, TimeUnit.MILLISECONDS);
       // Cheap when nothing is due (one indexed read); operators hear of an expiry within a second.
       var _ =
           sweeper.scheduleWithFixedDelay(
@@ -230,9 +288,10 @@ public final class GatewayApp implements AutoCloseable {
     }
   }
 
-  private static void sweepQuietly(PairingService pairing) {
+  private static void sweepQuietly(PairingService pairing, OAuthServer oauth) {
     try {
       pairing.sweep();
+      oauth.sweep();
     } catch (RuntimeException e) {
       // A failed sweep must not cancel the schedule; the next one retries.
       LOG.warn("pairing sweep failed: {}", e.getMessage());

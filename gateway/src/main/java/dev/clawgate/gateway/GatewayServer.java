@@ -2,6 +2,7 @@ package dev.clawgate.gateway;
 
 import dev.clawgate.core.config.GatewayConfig;
 import dev.clawgate.core.pairing.ConnectAuthorizer;
+import dev.clawgate.gateway.metrics.GatewayMetrics;
 import dev.clawgate.protocol.Json;
 import dev.clawgate.protocol.ProtocolLimits;
 import dev.clawgate.protocol.ScopeSet;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -119,6 +121,7 @@ public interface GatewayServer extends AutoCloseable {
     final List<HttpRoutes.Mount> httpMounts = new ArrayList<>();
     final List<HttpRoutes.Route> httpRoutes = new ArrayList<>();
     Supplier<ObjectNode> statusDetails = () -> Json.mapper().createObjectNode();
+    @Nullable GatewayMetrics metrics;
 
     private Builder(GatewayConfig config, ConnectAuthorizer authorizer) {
       this.config = Objects.requireNonNull(config, "null config");
@@ -206,6 +209,16 @@ public interface GatewayServer extends AutoCloseable {
         }
       }
       httpRoutes.add(new HttpRoutes.Route(path, handler));
+      return this;
+    }
+
+    /**
+     * Records every method call (over WebSocket and in process) in {@code metrics}, which also
+     * learn the server's method names (the only {@code method} label values besides {@code other})
+     * and read its open connection count. Default: no metrics.
+     */
+    public Builder metrics(GatewayMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "null metrics");
       return this;
     }
 

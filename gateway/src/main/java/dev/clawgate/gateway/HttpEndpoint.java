@@ -25,6 +25,7 @@ public interface HttpEndpoint {
    *
    * @param method the method, upper case
    * @param path the path (in context), starting with the endpoint's prefix
+   * @param query the raw query string, without {@code ?} (empty when there is none)
    * @param headers the headers, names lower-cased, values in order
    * @param body the raw body bytes (at most the endpoint's limit)
    * @param remoteAddress the peer address
@@ -32,15 +33,27 @@ public interface HttpEndpoint {
   record Request(
       String method,
       String path,
+      String query,
       Map<String, List<String>> headers,
       byte[] body,
       String remoteAddress) {
     public Request {
       Objects.requireNonNull(method, "null method");
       Objects.requireNonNull(path, "null path");
+      Objects.requireNonNull(query, "null query");
       headers = Map.copyOf(headers);
       Objects.requireNonNull(body, "null body");
       Objects.requireNonNull(remoteAddress, "null remoteAddress");
+    }
+
+    /** A request without a query string. */
+    public Request(
+        String method,
+        String path,
+        Map<String, List<String>> headers,
+        byte[] body,
+        String remoteAddress) {
+      this(method, path, "", headers, body, remoteAddress);
     }
 
     /** The first value of header {@code name} (case-insensitive). */

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.http.HttpField;
@@ -152,6 +153,7 @@ final class HttpRoutes extends Handler.Abstract {
                   new HttpEndpoint.Request(
                       request.getMethod().toUpperCase(Locale.ROOT),
                       path,
+                      Objects.requireNonNullElse(request.getHttpURI().getQuery(), ""),
                       headers,
                       body,
                       Request.getRemoteAddr(request)));

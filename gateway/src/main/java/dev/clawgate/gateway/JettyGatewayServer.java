@@ -4,6 +4,7 @@ import dev.clawgate.core.config.GatewayConfig;
 import dev.clawgate.core.config.GatewayConfig.AuthMode;
 import dev.clawgate.core.pairing.ConnectAuthorizer;
 import dev.clawgate.gateway.internal.JettyEndpoint;
+import dev.clawgate.gateway.metrics.GatewayMetrics;
 import dev.clawgate.protocol.ClawgateException;
 import dev.clawgate.protocol.DetailCode;
 import dev.clawgate.protocol.ErrorCode;
@@ -98,7 +99,11 @@ final class JettyGatewayServer implements GatewayServer {
                 builder.statusDetails));
     all.addAll(builder.methods);
     this.registry = MethodRegistry.of(all);
-    this.dispatcher = new Dispatcher(registry);
+    GatewayMetrics metrics = builder.metrics;
+    if (metrics != null) {
+      metrics.attachServer(registry.names(), this::connectionCount);
+    }
+    this.dispatcher = new Dispatcher(registry, metrics);
     this.httpMounts = List.copyOf(builder.httpMounts);
     this.httpRoutes = List.copyOf(builder.httpRoutes);
   }

@@ -18,11 +18,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -44,7 +47,10 @@ public final class ConfigLoader {
           "pairing",
           "publicUrl",
           "trustedProxies",
+          "http",
           "mode");
+  private static final Set<String> HTTP_KEYS = Set.of("allowedOrigins");
+
   private static final Set<String> AUTH_KEYS = Set.of("mode", "token", "password", "rateLimit");
   private static final Set<String> RATE_KEYS =
       Set.of("maxAttempts", "windowMs", "lockoutMs", "exemptLoopback");
@@ -56,6 +62,14 @@ public final class ConfigLoader {
           "maxPending",
           "maxPendingPerAddress",
           "resolvedRetentionMs");
+
+  /** {@code scheme://host[:port]}, lower case; group 1 is the port. */
+  private static final Pattern ORIGIN =
+      Pattern.compile(
+          "https?://(?:"
+              + "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
+              + "|\\[[0-9a-f:.]+\\])"
+              + "(?::([0-9]{1,5}))?");
 
   private ConfigLoader() {}
 
@@ -186,7 +200,8 @@ public final class ConfigLoader {
             config.pairing(),
             config.publicUrl(),
             config.trustedProxies(),
-            config.channels()),
+            config.channels(),
+            config.allowedOrigins()),
         Optional.of(token));
   }
 
@@ -215,6 +230,7 @@ public final class ConfigLoader {
     Fields authNode = optionalObject(gateway, "auth").allowOnly(AUTH_KEYS);
     Fields remoteNode = optionalObject(gateway, "remote").allowOnly(REMOTE_KEYS);
     Fields pairingNode = optionalObject(gateway, "pairing").allowOnly(PAIRING_KEYS);
+    Fields httpNode = optionalObject(gateway, "http").allowOnly(HTTP_KEYS);
 
     // File values are validated even when the environment or a flag overrides them: a broken
     // clawgate.json is reported now, not on the first run without the override.
@@ -313,7 +329,8 @@ public final class ConfigLoader {
             pairing,
             gateway.optString("publicUrl", 2048),
             gateway.stringList("trustedProxies", 64, 255),
-            ChannelsConfigParser.parse(top.optObject("channels"), stateDir, env, readSecrets));
+            ChannelsConfigParser.parse(top.optObject("channels"), stateDir, env, readSecrets),
+            allowedOrigins(httpNode));
     if (mode == AuthMode.NONE && !isLoopback(config.bindHost())) {
       throw ClawgateException.invalidParams(
           "gateway.auth.mode",
@@ -323,6 +340,47 @@ public final class ConfigLoader {
               + " to loopback");
     }
     return config;
+  }
+
+  /**
+   * {@code gateway.http.allowedOrigins}: each an origin as browsers send it in {@code Origin}: an
+   * {@code http} or {@code https} scheme, a host (DNS name, IPv4, or bracketed IPv6) and an
+   * optional port, nothing else (no path, no trailing slash, no user info, no wildcard).
+   * Lower-cased; duplicates dropped.
+   */
+  private static List<String> allowedOrigins(Fields http) {
+    List<String> origins = http.stringList("allowedOrigins", 64, 255);
+    List<String> normalized = new ArrayList<>(origins.size());
+    for (int i = 0; i < origins.size(); i++) {
+      String field = http.path("allowedOrigins") + "[" + i + "]";
+      String origin = origins.get(i).toLowerCase(Locale.ROOT);
+      Matcher matcher = ORIGIN.matcher(origin);
+      if (!matcher.matches()) {
+        throw ClawgateException.invalidParams(
+            field,
+            "must be an origin: http:// or https://, a host and an optional port, nothing after it"
+                + " (got \""
+                + printable(origins.get(i))
+                + "\")");
+      }
+      String port = matcher.group(1);
+      if (port != null && (Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535)) {
+        throw ClawgateException.invalidParams(field, "port must be between 1 and 65535");
+      }
+      if (!normalized.contains(origin)) {
+        normalized.add(origin);
+      }
+    }
+    return List.copyOf(normalized);
+  }
+
+  private static String printable(String text) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < text.length() && i < 80; i++) {
+      char c = text.charAt(i);
+      out.append(c >= 0x20 && c < 0x7f && c != '"' ? c : '?');
+    }
+    return out.toString();
   }
 
   private static Fields optionalObject(Fields parent, String name) {

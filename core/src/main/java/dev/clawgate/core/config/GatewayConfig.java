@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param trustedProxies proxy addresses whose forwarding headers are believed ({@code
  *     gateway.trustedProxies})
  * @param channels the messaging channel accounts ({@code channels.<type>.<accountId>})
+ * @param allowedOrigins browser origins ({@code scheme://host[:port]}, lower case) besides loopback
+ *     and the public URL's that may call the HTTP endpoints ({@code gateway.http.allowedOrigins})
  */
 public record GatewayConfig(
     Path stateDir,
@@ -34,7 +36,8 @@ public record GatewayConfig(
     PairingConfig pairing,
     Optional<String> publicUrl,
     List<String> trustedProxies,
-    ChannelsConfig channels) {
+    ChannelsConfig channels,
+    List<String> allowedOrigins) {
 
   /** Default port, as in the reference gateway. */
   public static final int DEFAULT_PORT = 18789;
@@ -52,6 +55,49 @@ public record GatewayConfig(
     Objects.requireNonNull(publicUrl, "null publicUrl");
     trustedProxies = List.copyOf(trustedProxies);
     Objects.requireNonNull(channels, "null channels");
+    allowedOrigins = List.copyOf(allowedOrigins);
+  }
+
+  /** A configuration without {@code gateway.http.allowedOrigins}. */
+  public GatewayConfig(
+      Path stateDir,
+      int port,
+      Bind bind,
+      Optional<String> customHost,
+      AuthConfig auth,
+      RemoteConfig remote,
+      PairingConfig pairing,
+      Optional<String> publicUrl,
+      List<String> trustedProxies,
+      ChannelsConfig channels) {
+    this(
+        stateDir,
+        port,
+        bind,
+        customHost,
+        auth,
+        remote,
+        pairing,
+        publicUrl,
+        trustedProxies,
+        channels,
+        List.of());
+  }
+
+  /** This configuration with {@code gateway.http.allowedOrigins} replaced. */
+  public GatewayConfig withAllowedOrigins(List<String> origins) {
+    return new GatewayConfig(
+        stateDir,
+        port,
+        bind,
+        customHost,
+        auth,
+        remote,
+        pairing,
+        publicUrl,
+        trustedProxies,
+        channels,
+        origins);
   }
 
   /** Where the gateway listens. */

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The connect decision of spec/pairing.md, in its order: shared secret, device identity, pairing
@@ -217,13 +216,20 @@ final class ConnectDecision {
       // A request approved in this same transaction was never pending for anyone: announce only
       // its resolution, so owners never see a request appear that needs nothing from them.
       PairingListener announcer = silent ? PairingListener.none() : listener;
-      Result pending =
+      PendingRequests.Upsert pending =
           PendingRequests.upsert(
-              tx, attempt, reason.get(), device, pairing, now, announcer, afterCommit);
-      if (pending instanceof Refused) {
-        return pending;
+              tx,
+              subject(attempt),
+              reason.get(),
+              device.isPresent(),
+              pairing,
+              now,
+              announcer,
+              afterCommit);
+      if (pending instanceof PendingRequests.LimitReached limit) {
+        return new Refused(limit.error());
       }
-      PairingRequest request = ((PendingRequests.Upserted) pending).request();
+      PairingRequest request = ((PendingRequests.Pending) pending).request();
       if (!silent) {
         return new Refused(PairingErrors.pairingRequired(request, role, requested, device));
       }
@@ -334,6 +340,23 @@ final class ConnectDecision {
             .equals(DeviceAuthPayload.normalizeMetadata(claimed.orElse("")));
   }
 
+  /** What a connecting device asks for, as a pairing request states it. */
+  private static PendingRequests.Subject subject(ConnectAttempt attempt) {
+    VerifiedDevice verified = attempt.device().orElseThrow();
+    return new PendingRequests.Subject(
+        verified.deviceId(),
+        verified.publicKey().base64Url(),
+        DeviceKind.DEVICE,
+        attempt.client().displayName(),
+        Optional.of(attempt.client().platform()),
+        attempt.client().deviceFamily(),
+        Optional.of(attempt.client().id()),
+        Optional.of(attempt.client().mode()),
+        attempt.role(),
+        Approvals.scopesFor(attempt.role(), attempt.requestedScopes()),
+        attempt.remoteAddress());
+  }
+
   private static Approver silentApprover(ConnectAttempt attempt) {
     return new Approver(
         "gateway:silent-local", ScopeSet.empty(), Optional.empty(), attempt.remoteAddress());
@@ -398,129 +421,5 @@ final class ConnectDecision {
         Optional.of(attempt.role().wireName()),
         Optional.of(attempt.remoteAddress()),
         detail);
-  }
-
-  /** Rule 4's pending request: one per device, stable id, refreshed or amended in place. */
-  static final class PendingRequests {
-    private PendingRequests() {}
-
-    record Upserted(PairingRequest request) implements Result {}
-
-    static Result upsert(
-        Tx tx,
-        ConnectAttempt attempt,
-        PairingReason reason,
-        Optional<PairedDevice> device,
-        GatewayConfig.PairingConfig pairing,
-        long now,
-        PairingListener listener,
-        List<Runnable> afterCommit) {
-      VerifiedDevice verified = attempt.device().orElseThrow();
-      Role role = attempt.role();
-      ScopeSet scopes = Approvals.scopesFor(role, attempt.requestedScopes());
-      long expires = now + pairing.pendingTtl().toMillis();
-      Optional<PairingRequest> existing = RequestRepository.pendingFor(tx, verified.deviceId());
-      if (existing.isPresent() && existing.get().expiresAtMs() <= now) {
-        RequestRepository.resolve(
-            tx,
-            existing.get().requestId(),
-            RequestState.EXPIRED,
-            now,
-            "gateway:ttl",
-            Optional.empty());
-        PairingRequest expired =
-            RequestRepository.byId(tx, existing.get().requestId()).orElseThrow();
-        afterCommit.add(() -> listener.resolved(expired));
-        existing = Optional.empty();
-      }
-      if (existing.isPresent()) {
-        PairingRequest current = existing.get();
-        if (current.roles().contains(role) && current.scopes().covers(scopes)) {
-          RequestRepository.refresh(tx, current.requestId(), now, expires);
-          return new Upserted(RequestRepository.byId(tx, current.requestId()).orElseThrow());
-        }
-        java.util.Set<Role> roles = java.util.EnumSet.of(role);
-        roles.addAll(current.roles());
-        PairingReason merged =
-            reason.ordinal() < current.reason().ordinal() ? reason : current.reason();
-        PairingRequest amended =
-            new PairingRequest(
-                current.requestId(),
-                current.deviceId(),
-                current.publicKey(),
-                current.displayName(),
-                current.platform(),
-                current.deviceFamily(),
-                current.clientId(),
-                current.clientMode(),
-                attempt.remoteAddress(),
-                merged,
-                roles,
-                current.scopes().union(scopes),
-                current.revision() + 1,
-                current.isRepair(),
-                RequestState.PENDING,
-                current.createdAtMs(),
-                now,
-                expires,
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty());
-        RequestRepository.amend(tx, amended);
-        audit(
-            tx,
-            now,
-            "pairing.amend",
-            "device:" + verified.deviceId(),
-            attempt,
-            Map.of(
-                "requestId", amended.requestId(),
-                "revision", amended.revision(),
-                "scopes", amended.scopes().names()));
-        afterCommit.add(() -> listener.requested(amended));
-        return new Upserted(amended);
-      }
-      long total = RequestRepository.pendingCount(tx, now);
-      long fromAddress = RequestRepository.pendingCountFrom(tx, attempt.remoteAddress(), now);
-      if (total >= pairing.maxPending() || fromAddress >= pairing.maxPendingPerAddress()) {
-        return new Refused(PairingErrors.requestLimit(attempt.remoteAddress(), fromAddress, total));
-      }
-      PairingRequest created =
-          new PairingRequest(
-              UUID.randomUUID().toString(),
-              verified.deviceId(),
-              verified.publicKey().base64Url(),
-              attempt.client().displayName(),
-              Optional.of(attempt.client().platform()),
-              attempt.client().deviceFamily(),
-              Optional.of(attempt.client().id()),
-              Optional.of(attempt.client().mode()),
-              attempt.remoteAddress(),
-              reason,
-              java.util.EnumSet.of(role),
-              scopes,
-              1,
-              device.isPresent(),
-              RequestState.PENDING,
-              now,
-              now,
-              expires,
-              Optional.empty(),
-              Optional.empty(),
-              Optional.empty());
-      RequestRepository.insert(tx, created);
-      audit(
-          tx,
-          now,
-          "pairing.request",
-          "device:" + verified.deviceId(),
-          attempt,
-          Map.of(
-              "requestId", created.requestId(),
-              "reason", reason.wireName(),
-              "scopes", scopes.names()));
-      afterCommit.add(() -> listener.requested(created));
-      return new Upserted(created);
-    }
   }
 }

@@ -12,7 +12,8 @@ import java.util.Optional;
  * baselines, and its tokens (never their values).
  *
  * @param deviceId hex SHA-256 of the public key
- * @param publicKey base64url raw key
+ * @param publicKey base64url raw key (empty for kinds without a key)
+ * @param kind what the device is
  * @param displayName the client's display name at approval
  * @param label the owner's name for the device ({@code devices rename})
  * @param platform pinned platform
@@ -31,6 +32,7 @@ import java.util.Optional;
 public record PairedDevice(
     String deviceId,
     String publicKey,
+    DeviceKind kind,
     Optional<String> displayName,
     Optional<String> label,
     Optional<String> platform,
@@ -49,6 +51,7 @@ public record PairedDevice(
   public PairedDevice {
     Objects.requireNonNull(deviceId, "null deviceId");
     Objects.requireNonNull(publicKey, "null publicKey");
+    Objects.requireNonNull(kind, "null kind");
     roles = Map.copyOf(roles);
     tokens = List.copyOf(tokens);
   }

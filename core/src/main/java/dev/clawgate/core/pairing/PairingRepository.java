@@ -70,6 +70,7 @@ final class PairingRepository {
     return new PairedDevice(
         deviceId,
         rs.getString("public_key"),
+        DeviceKind.fromWire(rs.getString("kind")),
         Tx.optString(rs, "display_name"),
         Tx.optString(rs, "label"),
         Tx.optString(rs, "platform"),
@@ -106,11 +107,12 @@ final class PairingRepository {
             request.deviceId());
     if (updated == 0) {
       tx.update(
-          "INSERT INTO devices (device_id, public_key, display_name, platform, device_family,"
+          "INSERT INTO devices (device_id, public_key, kind, display_name, platform, device_family,"
               + " client_id, client_mode, remote_address, approved_via, created_at_ms,"
-              + " approved_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              + " approved_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           request.deviceId(),
           request.publicKey(),
+          request.kind().wireName(),
           request.displayName(),
           request.platform(),
           request.deviceFamily(),
@@ -143,8 +145,13 @@ final class PairingRepository {
     tx.update("UPDATE devices SET label = ? WHERE device_id = ?", label, deviceId);
   }
 
+  /**
+   * Deletes a device with its roles and tokens (cascade); an OAuth client's registration goes with
+   * it, so the client's next token request is {@code invalid_client} and it registers again.
+   */
   static void deleteDevice(Tx tx, String deviceId) {
     tx.update("DELETE FROM devices WHERE device_id = ?", deviceId);
+    tx.update("DELETE FROM oauth_clients WHERE device_id = ?", deviceId);
   }
 
   static void touchLastSeen(Tx tx, String deviceId, long nowMs, String reason) {

@@ -12,7 +12,8 @@ import java.util.Set;
  *
  * @param requestId stable id (UUID)
  * @param deviceId the asking device
- * @param publicKey the device's key (base64url raw)
+ * @param publicKey the device's key (base64url raw; empty for kinds without a key)
+ * @param kind what the device is
  * @param displayName the client's display name
  * @param platform the client's platform
  * @param deviceFamily the client's device family
@@ -36,6 +37,7 @@ public record PairingRequest(
     String requestId,
     String deviceId,
     String publicKey,
+    DeviceKind kind,
     Optional<String> displayName,
     Optional<String> platform,
     Optional<String> deviceFamily,
@@ -58,6 +60,7 @@ public record PairingRequest(
   public PairingRequest {
     Objects.requireNonNull(requestId, "null requestId");
     Objects.requireNonNull(deviceId, "null deviceId");
+    Objects.requireNonNull(kind, "null kind");
     Objects.requireNonNull(reason, "null reason");
     roles = Set.copyOf(roles);
     Objects.requireNonNull(scopes, "null scopes");

@@ -185,6 +185,148 @@ public final class PairingService implements ConnectAuthorizer {
   }
 
   /**
+   * A device without a key (an OAuth client, a static token) as it asks for consent.
+   *
+   * @param deviceId its device id ({@link DeviceKind#idPrefix()} + a stable suffix)
+   * @param kind what it is
+   * @param displayName the name shown to the owner
+   * @param clientId the OAuth client id, if any
+   * @param platform a short description of where it returns to (the redirect host)
+   */
+  public record KeylessDevice(
+      String deviceId,
+      DeviceKind kind,
+      String displayName,
+      Optional<String> clientId,
+      Optional<String> platform) {
+    public KeylessDevice {
+      Objects.requireNonNull(deviceId, "null deviceId");
+      Objects.requireNonNull(kind, "null kind");
+      if (kind == DeviceKind.DEVICE || !deviceId.startsWith(kind.idPrefix())) {
+        throw new IllegalArgumentException("not a keyless device id: " + deviceId);
+      }
+    }
+  }
+
+  /** The answer to {@link #requestConsent}. */
+  public sealed interface Consent {}
+
+  /** The owner has approved at least these scopes before: nothing to ask. */
+  public record Covered(PairedDevice device) implements Consent {}
+
+  /**
+   * The owner must approve: {@code request} is the device's one pending request, asking for the
+   * scopes not approved yet (a step-up asks only for the new ones; approving it grants the union).
+   */
+  public record Asked(PairingRequest request) implements Consent {}
+
+  /**
+   * Asks the owner for operator {@code scopes} on behalf of a keyless device, under the rules of
+   * every pairing request: one pending request per device with a stable id, amended in place.
+   *
+   * @throws dev.clawgate.protocol.ClawgateException when the caps on pending requests are reached
+   */
+  public Consent requestConsent(KeylessDevice who, ScopeSet scopes, String remoteAddress) {
+    long now = clock.millis();
+    List<Runnable> afterCommit = new ArrayList<>();
+    Consent consent =
+        store.write(tx -> {
+          Optional<PairedDevice> device = PairingRepository.device(tx, who.deviceId());
+          ScopeSet baseline =
+              device.flatMap(d -> d.baseline(Role.OPERATOR)).orElse(ScopeSet.empty());
+          if (device.isPresent() && baseline.covers(scopes)) {
+            return new Covered(device.get());
+          }
+          PendingRequests.Subject subject =
+              new PendingRequests.Subject(
+                  who.deviceId(),
+                  "",
+                  who.kind(),
+                  Optional.of(who.displayName()),
+                  who.platform(),
+                  Optional.empty(),
+                  who.clientId(),
+                  Optional.of(who.kind().wireName()),
+                  Role.OPERATOR,
+                  baseline.missing(scopes),
+                  remoteAddress);
+          PendingRequests.Upsert upsert =
+              PendingRequests.upsert(
+                  tx,
+                  subject,
+                  device.isPresent() ? PairingReason.SCOPE_UPGRADE : PairingReason.NOT_PAIRED,
+                  device.isPresent(),
+                  config,
+                  now,
+                  listener,
+                  afterCommit);
+          return switch (upsert) {
+            case PendingRequests.Pending pending -> new Asked(pending.request());
+            case PendingRequests.LimitReached limit -> throw limit.error();
+          };
+        });
+    afterCommit.forEach(Runnable::run);
+    return consent;
+  }
+
+  /**
+   * Approves a keyless device at once, for {@code scopes}, as an owner action (a static token made
+   * by the owner needs no request to wait on): the request is created and approved in one
+   * transaction, so it is on record like any approval. {@code alsoInTx} runs in that transaction
+   * after the approval (to store the device's credential with it).
+   */
+  public PairedDevice approveKeyless(
+      KeylessDevice who,
+      ScopeSet scopes,
+      Approver approver,
+      java.util.function.Consumer<Tx> alsoInTx) {
+    long now = clock.millis();
+    List<Runnable> afterCommit = new ArrayList<>();
+    PairedDevice device =
+        store.write(tx -> {
+          ScopeSet missing = Approvals.missingAuthority(approver, scopes);
+          if (!missing.isEmpty()) {
+            throw PairingErrors.approverMissing(
+                "granting these scopes", missing, approver.scopes());
+          }
+          PendingRequests.Subject subject =
+              new PendingRequests.Subject(
+                  who.deviceId(),
+                  "",
+                  who.kind(),
+                  Optional.of(who.displayName()),
+                  who.platform(),
+                  Optional.empty(),
+                  who.clientId(),
+                  Optional.of(who.kind().wireName()),
+                  Role.OPERATOR,
+                  scopes,
+                  approver.remoteAddress());
+          PendingRequests.Upsert upsert =
+              PendingRequests.upsert(
+                  tx,
+                  subject,
+                  PairingReason.NOT_PAIRED,
+                  false,
+                  config,
+                  now,
+                  PairingListener.none(),
+                  afterCommit);
+          PairingRequest request =
+              switch (upsert) {
+                case PendingRequests.Pending pending -> pending.request();
+                case PendingRequests.LimitReached limit -> throw limit.error();
+              };
+          PairingRequest approved = Approvals.apply(tx, request, "owner", approver, now);
+          afterCommit.add(() -> listener.resolved(approved));
+          alsoInTx.accept(tx);
+          return PairingRepository.device(tx, who.deviceId()).orElseThrow();
+        });
+    afterCommit.forEach(Runnable::run);
+    return device;
+  }
+
+  /**
    * Rejects a pending request. Rejecting a rejected request changes nothing and returns it;
    * rejecting an approved one is a conflict (take access away with revoke or remove).
    */

@@ -64,13 +64,14 @@ final class RequestRepository {
 
   static void insert(Tx tx, PairingRequest r) {
     tx.update(
-        "INSERT INTO pairing_requests (request_id, device_id, public_key, display_name, platform,"
-            + " device_family, client_id, client_mode, remote_address, reason, roles, scopes,"
-            + " revision, is_repair, state, created_at_ms, refreshed_at_ms, expires_at_ms)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
+        "INSERT INTO pairing_requests (request_id, device_id, public_key, kind, display_name,"
+            + " platform, device_family, client_id, client_mode, remote_address, reason, roles,"
+            + " scopes, revision, is_repair, state, created_at_ms, refreshed_at_ms, expires_at_ms)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
         r.requestId(),
         r.deviceId(),
         r.publicKey(),
+        r.kind().wireName(),
         r.displayName(),
         r.platform(),
         r.deviceFamily(),
@@ -160,6 +161,7 @@ final class RequestRepository {
         rs.getString("request_id"),
         rs.getString("device_id"),
         rs.getString("public_key"),
+        DeviceKind.fromWire(rs.getString("kind")),
         Tx.optString(rs, "display_name"),
         Tx.optString(rs, "platform"),
         Tx.optString(rs, "device_family"),

@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class Migrations {
   /** Every migration, in order; the index + 1 is the schema version it produces. */
-  private static final List<String> SCRIPTS = List.of("V1.sql", "V2.sql", "V3.sql");
+  private static final List<String> SCRIPTS = List.of("V1.sql", "V2.sql", "V3.sql", "V4.sql");
 
   private Migrations() {}
 

@@ -94,6 +94,7 @@ class ConfigLoaderTest {
     assertThat(config.remote()).isEqualTo(RemoteConfig.none());
     assertThat(config.publicUrl()).isEmpty();
     assertThat(config.trustedProxies()).isEmpty();
+    assertThat(config.allowedOrigins()).isEmpty();
     assertThat(config.databaseFile()).isEqualTo(config.stateDir().resolve("state.db"));
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files).isEmpty();
@@ -301,6 +302,32 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void allowedOriginsAreLowerCasedAndDeduplicated() throws IOException {
+    GatewayConfig config =
+        load(
+            """
+            { gateway: { http: { allowedOrigins: [
+                'https://Inspector.Example', 'http://localhost:6274', 'http://[::1]:5173',
+                'https://inspector.example'] } } }
+            """);
+
+    assertThat(config.allowedOrigins())
+        .containsExactly("https://inspector.example", "http://localhost:6274", "http://[::1]:5173");
+  }
+
+  @Test
+  void aBadAllowedOriginIsNamedPrecisely() throws IOException {
+    ClawgateException e =
+        loadFails(
+            "{ gateway: { http: { allowedOrigins: ['https://ok.example', 'https://x/y'] } } }");
+
+    assertThat(e.detail()).isEqualTo(DetailCode.INVALID_CONFIG);
+    assertThat(e.getMessage())
+        .startsWith(file() + ": gateway.http.allowedOrigins[1]: must be an origin")
+        .contains("\"https://x/y\"");
+  }
+
+  @Test
   void handWrittenJson5StyleFilesAreAccepted() throws IOException {
     GatewayConfig config =
         load(
@@ -416,6 +443,38 @@ class ConfigLoaderTest {
         Arguments.of("{ gateway: { trustedProxies: '10.0.0.1' } }", "gateway.trustedProxies"),
         Arguments.of(
             "{ gateway: { trustedProxies: ['10.0.0.1', ''] } }", "gateway.trustedProxies[1]"),
+        Arguments.of("{ gateway: { http: [] } }", "gateway.http"),
+        Arguments.of("{ gateway: { http: { origins: [] } } }", "gateway.http.origins"),
+        Arguments.of(
+            "{ gateway: { http: { allowedOrigins: 'https://a.example' } } }",
+            "gateway.http.allowedOrigins"),
+        Arguments.of(
+            "{ gateway: { http: { allowedOrigins: ['https://a.example', '*'] } } }",
+            "gateway.http.allowedOrigins[1]"),
+        Arguments.of(
+            "{ gateway: { http: { allowedOrigins: ['https://a.example/'] } } }",
+            "gateway.http.allowedOrigins[0]"),
+        Arguments.of(
+            "{ gateway: { http: { allowedOrigins: ['https://a.example/app'] } } }",
+            "gateway.http.allowedOrigins[0]"),
+        Arguments.of(
+            "{ gateway: { http: { allowedOrigins: ['ftp://a.example'] } } }",
+            "gateway.http.allowedOrigins[0]"),
+        Arguments.of(
+            "{ gateway: { http: { allowedOrigins: ['a.example'] } } }",
+            "gateway.http.allowedOrigins[0]"),
+        Arguments.of(
+            "{ gateway: { http: { allowedOrigins: ['https://u@a.example'] } } }",
+            "gateway.http.allowedOrigins[0]"),
+        Arguments.of(
+            "{ gateway: { http: { allowedOrigins: ['https://a.example:0'] } } }",
+            "gateway.http.allowedOrigins[0]"),
+        Arguments.of(
+            "{ gateway: { http: { allowedOrigins: ['https://a.example:70000'] } } }",
+            "gateway.http.allowedOrigins[0]"),
+        Arguments.of(
+            "{ gateway: { http: { allowedOrigins: ['null'] } } }",
+            "gateway.http.allowedOrigins[0]"),
         Arguments.of("{ gateway: { port: 1, port: 2 } }", "port"),
         Arguments.of("{ gateway: { port: 1 ", "line 1"),
         Arguments.of("[]", "JSON object"),

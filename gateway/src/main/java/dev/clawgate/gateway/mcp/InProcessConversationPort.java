@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.SerializableString;
@@ -60,7 +61,7 @@ public final class InProcessConversationPort extends GatewayMethodPort implement
   static final String STOPPING = "Gateway client is not ready: the gateway is stopping";
 
   private final GatewayServer gateway;
-  private final McpPrincipal principal;
+  private volatile McpPrincipal principal;
   private final int eventQueueCapacity;
   private final AtomicLong requests = new AtomicLong();
   private final Map<Subscription, Boolean> subscriptions = new ConcurrentHashMap<>();
@@ -83,6 +84,26 @@ public final class InProcessConversationPort extends GatewayMethodPort implement
     return principal;
   }
 
+  /**
+   * Acts for {@code changed} from now on: the same principal (same id) with other scopes, after a
+   * step-up authorization or a narrower token. Later calls carry the new scopes, and event
+   * subscriptions are attached again with them, so the port never hears more than a connection of
+   * the new scopes would.
+   */
+  public void rebind(McpPrincipal changed) {
+    Objects.requireNonNull(changed, "null changed");
+    if (!changed.id().equals(principal.id())) {
+      throw new IllegalArgumentException("a port keeps its principal; only scopes may change");
+    }
+    McpPrincipal before = principal;
+    principal = changed;
+    if (!before.scopes().equals(changed.scopes())) {
+      for (Subscription subscription : subscriptions.keySet()) {
+        subscription.reattach();
+      }
+    }
+  }
+
   @Override
   public void awaitReady(Duration timeout) {
     if (closed || gatewayStopping) {
@@ -103,34 +124,12 @@ public final class InProcessConversationPort extends GatewayMethodPort implement
     }
     String connId = "mcp-" + UUID.randomUUID();
     EventPump pump = new EventPump(listener, eventQueueCapacity, principal.name() + "/" + connId);
-    GatewayServer.LocalAttachment attachment;
-    try {
-      attachment =
-          gateway.attachLocal(
-              connId,
-              principal.scopes(),
-              (event, payload) -> {
-                if (EVENTS.contains(event)) {
-                  pump.offer(event, payload);
-                } else if (event.equals(GatewayEvents.SHUTDOWN)) {
-                  gatewayStopping = true;
-                }
-              });
-    } catch (IllegalStateException e) {
+    Subscription subscription = new Subscription(pump, connId);
+    if (!subscription.attach()) {
       return () -> {}; // the gateway is stopping: no events will come
     }
-    Subscription subscription = new Subscription(pump, attachment);
     subscriptions.put(subscription, Boolean.TRUE);
     pump.start();
-    try {
-      // As a connection of this principal would: without operator.read it is refused, and the
-      // subscription hears approval events only.
-      var _ =
-          gateway.invoke(
-              methodCall("sessions.subscribe", Json.mapper().createObjectNode(), connId));
-    } catch (ClawgateException e) {
-      LOG.debug("{}: no session events ({})", principal.name(), e.getMessage());
-    }
     if (closed) {
       subscription.close();
     }
@@ -151,17 +150,62 @@ public final class InProcessConversationPort extends GatewayMethodPort implement
 
   private final class Subscription implements AutoCloseable {
     private final EventPump pump;
-    private final GatewayServer.LocalAttachment attachment;
+    private final String connId;
+    private volatile GatewayServer.@Nullable LocalAttachment attachment;
 
-    Subscription(EventPump pump, GatewayServer.LocalAttachment attachment) {
+    Subscription(EventPump pump, String connId) {
       this.pump = pump;
-      this.attachment = attachment;
+      this.connId = connId;
+    }
+
+    /** Attaches to the event bus with the principal's scopes; false when the gateway stops. */
+    synchronized boolean attach() {
+      try {
+        attachment =
+            gateway.attachLocal(
+                connId,
+                principal.scopes(),
+                (event, payload) -> {
+                  if (EVENTS.contains(event)) {
+                    pump.offer(event, payload);
+                  } else if (event.equals(GatewayEvents.SHUTDOWN)) {
+                    gatewayStopping = true;
+                  }
+                });
+      } catch (IllegalStateException e) {
+        return false;
+      }
+      try {
+        // As a connection of this principal would: without operator.read it is refused, and the
+        // subscription hears approval events only.
+        var _ =
+            gateway.invoke(
+                methodCall("sessions.subscribe", Json.mapper().createObjectNode(), connId));
+      } catch (ClawgateException e) {
+        LOG.debug("{}: no session events ({})", principal.name(), e.getMessage());
+      }
+      return true;
+    }
+
+    /** Attaches again with the principal's current scopes. */
+    synchronized void reattach() {
+      GatewayServer.LocalAttachment old = attachment;
+      if (old != null) {
+        old.close();
+      }
+      attachment = null;
+      if (!closed) {
+        var _ = attach();
+      }
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
       pump.close();
-      attachment.close();
+      GatewayServer.LocalAttachment current = attachment;
+      if (current != null) {
+        current.close();
+      }
       subscriptions.remove(this);
     }
   }

@@ -3,12 +3,18 @@ package dev.clawgate.gateway.mcp;
 import dev.clawgate.core.config.GatewayConfig;
 import dev.clawgate.core.config.GatewayConfig.AuthMode;
 import dev.clawgate.gateway.GatewayServer;
+import dev.clawgate.gateway.mcp.http.Authentication;
+import dev.clawgate.gateway.mcp.http.Authenticator;
+import dev.clawgate.gateway.mcp.http.LegacySseHandler;
 import dev.clawgate.gateway.mcp.http.SessionFactory;
 import dev.clawgate.gateway.mcp.http.StreamableHttpHandler;
 import dev.clawgate.gateway.mcp.http.StreamableHttpLimits;
 import dev.clawgate.mcp.server.Diagnostics;
+import dev.clawgate.mcp.server.ToolCallObserver;
 import dev.clawgate.mcp.tools.BridgeSession;
 import dev.clawgate.mcp.tools.ClaudeChannelMode;
+import dev.clawgate.mcp.tools.ToolAccess;
+import dev.clawgate.protocol.Json;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -47,30 +55,76 @@ public final class McpEndpoint {
   /** Where it is mounted. */
   public static final String PATH = "/mcp";
 
+  /** Where the legacy HTTP+SSE transport (2024-11-05) opens its streams. */
+  public static final String SSE_PATH = LegacySseHandler.SSE_PATH;
+
+  /** Where legacy clients post their messages. */
+  public static final String MESSAGES_PATH = LegacySseHandler.MESSAGES_PATH;
+
   private static final Logger LOG = LoggerFactory.getLogger(McpEndpoint.class);
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
+  private static final String TOOLS_CHANGED = "notifications/tools/list_changed";
   private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.\\d{1,3}){3}");
   private static final List<String> LOCAL_SCOPES =
       List.of("operator.read", "operator.write", "operator.approvals");
 
   private final AtomicReference<@Nullable GatewayServer> server = new AtomicReference<>();
+  private final StreamableHttpHandler streams;
   private final Handler handler;
+  private final Handler legacyHandler;
+  private final Authenticator authenticator;
 
-  /** The endpoint for a gateway with {@code config}; {@link #attach} it once the server exists. */
-  public McpEndpoint(GatewayConfig config, Clock clock, String version) {
+  /**
+   * The endpoint for a gateway with {@code config}; {@link #attach} it once the server exists.
+   *
+   * @param tokens who a request acts for, from its bearer token (every mode but {@code none})
+   * @param baseUrl the gateway's {@link #baseUrl base URL} (known once listening on port 0)
+   * @param observer hears how each tool call ended (metrics)
+   */
+  public McpEndpoint(
+      GatewayConfig config,
+      Clock clock,
+      String version,
+      Authenticator tokens,
+      Supplier<String> baseUrl,
+      ToolCallObserver observer) {
     boolean open = config.auth().mode() == AuthMode.NONE;
     McpPrincipal local = McpPrincipal.of("local MCP client", LOCAL_SCOPES, "mcp:local");
     Optional<String> publicOrigin = config.publicUrl().map(McpEndpoint::origin);
-    String base = config.publicUrl().orElse("http://127.0.0.1:" + config.port());
+    this.authenticator = open ? request -> new Authentication.Granted(local) : tokens;
+    Predicate<String> origins =
+        origin ->
+            isLoopbackOrigin(origin)
+                || publicOrigin.map(origin::equals).orElse(false)
+                || config.allowedOrigins().contains(origin.toLowerCase(Locale.ROOT));
+    Supplier<String> resourceMetadata =
+        () -> baseUrl.get() + "/.well-known/oauth-protected-resource" + PATH;
+    SessionFactory sessions = sessions(clock, version, observer);
     StreamableHttpHandler streams =
         new StreamableHttpHandler(
-            sessions(clock, version),
-            headers -> open ? Optional.of(local) : Optional.empty(),
-            stripSlash(base) + "/.well-known/oauth-protected-resource" + PATH,
-            origin -> isLoopbackOrigin(origin) || publicOrigin.map(origin::equals).orElse(false),
+            sessions,
+            authenticator,
+            ToolAccess::required,
+            resourceMetadata,
+            origins,
             StreamableHttpLimits.defaults(),
             clock);
-    this.handler = open ? new LoopbackHostOnly(streams) : streams;
+    String prefix =
+        config.publicUrl().map(url -> stripSlash(URI.create(url).getRawPath())).orElse("");
+    LegacySseHandler legacy =
+        new LegacySseHandler(
+            sessions,
+            authenticator,
+            ToolAccess::required,
+            resourceMetadata,
+            origins,
+            StreamableHttpLimits.defaults(),
+            SSE_PATH,
+            MESSAGES_PATH,
+            prefix + MESSAGES_PATH);
+    this.streams = streams;
+    this.handler = localOnly(config, streams);
+    this.legacyHandler = localOnly(config, legacy);
   }
 
   /** The Jetty handler to mount at {@link #PATH}. */
@@ -78,12 +132,39 @@ public final class McpEndpoint {
     return handler;
   }
 
+  /**
+   * The Jetty handler of the legacy HTTP+SSE transport: one instance, to mount at both {@link
+   * #SSE_PATH} and {@link #MESSAGES_PATH}.
+   */
+  public Handler legacyHandler() {
+    return legacyHandler;
+  }
+
+  /** Who a request to this endpoint (or to another protected route of the gateway) acts for. */
+  public Authenticator authenticator() {
+    return authenticator;
+  }
+
   /** Connects the endpoint to the running gateway: sessions can be opened from now on. */
   public void attach(GatewayServer running) {
     server.set(running);
   }
 
-  private SessionFactory sessions(Clock clock, String version) {
+  /** The Streamable HTTP sessions open now. */
+  public int sessionCount() {
+    return streams.sessionCount();
+  }
+
+  /**
+   * {@code handler} as an endpoint of this gateway that may answer without credentials must be: in
+   * mode {@code none}, only to requests whose {@code Host} names this machine (DNS rebinding
+   * protection); unchanged in every other mode.
+   */
+  public static Handler localOnly(GatewayConfig config, Handler handler) {
+    return config.auth().mode() == AuthMode.NONE ? new LoopbackHostOnly(handler) : handler;
+  }
+
+  private SessionFactory sessions(Clock clock, String version, ToolCallObserver observer) {
     Diagnostics diagnostics = new LogDiagnostics();
     return (principal, notifications) -> {
       GatewayServer running = server.get();
@@ -99,12 +180,23 @@ public final class McpEndpoint {
               clock,
               READY_TIMEOUT,
               version,
-              notifications);
+              notifications,
+              tool -> ToolAccess.allows(port.principal().scopes(), tool),
+              observer);
       return new SessionFactory.Opened(
           opened.session(),
           () -> {
             opened.bridge().close();
             port.close();
+          },
+          changed -> {
+            port.rebind(changed);
+            // The tools it may see changed with its scopes (step-up, or a narrower token).
+            try {
+              opened.session().notify(TOOLS_CHANGED, Json.mapper().createObjectNode());
+            } catch (java.io.IOException e) {
+              LOG.debug("MCP session closed before tools/list_changed: {}", e.getMessage());
+            }
           });
     };
   }
@@ -147,6 +239,20 @@ public final class McpEndpoint {
     }
     int colon = h.lastIndexOf(':');
     return colon < 0 ? h : h.substring(0, colon);
+  }
+
+  /**
+   * The gateway's base URL as clients outside see it: {@code gateway.publicUrl} without a trailing
+   * slash, else the loopback address of its port. It is the OAuth issuer, and the base of the
+   * resource URL that tokens are bound to.
+   */
+  public static String baseUrl(GatewayConfig config) {
+    return baseUrl(config, config.port());
+  }
+
+  /** {@link #baseUrl(GatewayConfig)} for a gateway listening on {@code port}. */
+  public static String baseUrl(GatewayConfig config, int port) {
+    return stripSlash(config.publicUrl().orElse("http://127.0.0.1:" + port));
   }
 
   private static String stripSlash(String url) {

@@ -45,6 +45,7 @@ public final class PairingJson {
     node.put("requestId", r.requestId());
     node.put("deviceId", r.deviceId());
     node.put("publicKey", r.publicKey());
+    node.put("kind", r.kind().wireName());
     r.displayName().ifPresent(v -> node.put("displayName", v));
     r.platform().ifPresent(v -> node.put("platform", v));
     r.deviceFamily().ifPresent(v -> node.put("deviceFamily", v));
@@ -77,6 +78,7 @@ public final class PairingJson {
     ObjectNode node = Json.mapper().createObjectNode();
     node.put("deviceId", d.deviceId());
     node.put("publicKey", d.publicKey());
+    node.put("kind", d.kind().wireName());
     d.displayName().ifPresent(v -> node.put("displayName", v));
     d.label().ifPresent(v -> node.put("label", v));
     d.platform().ifPresent(v -> node.put("platform", v));

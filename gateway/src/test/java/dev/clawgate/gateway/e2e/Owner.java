@@ -40,6 +40,11 @@ final class Owner implements AutoCloseable {
     return new Owner(gateway, List.of(scopes));
   }
 
+  /** Calls {@code method}; returns its payload. */
+  JsonNode call(String method, ObjectNode params) {
+    return connection.call(method, params);
+  }
+
   /** Approves {@code requestId} as seen at {@code revision}; returns the method's payload. */
   JsonNode approve(String requestId, int revision) {
     return connection.call("device.pair.approve", approveParams(requestId, revision));
@@ -72,6 +77,35 @@ final class Owner implements AutoCloseable {
         .valueStream()
         .map(request -> request.path("requestId").asString())
         .toList();
+  }
+
+  /** The device id of the paired OAuth client {@code clientId}. */
+  String deviceIdOfClient(String clientId) {
+    return connection
+        .call("device.pair.list")
+        .path("paired")
+        .valueStream()
+        .filter(device -> device.path("clientId").asString("").equals(clientId))
+        .map(device -> device.path("deviceId").asString())
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no paired client " + clientId));
+  }
+
+  /** Removes a device over the wire. */
+  void remove(String deviceId) {
+    connection.call(
+        "device.pair.remove", Json.mapper().createObjectNode().put("deviceId", deviceId));
+  }
+
+  /** The pending request {@code requestId} as {@code device.pair.list} shows it. */
+  JsonNode pendingRequest(String requestId) {
+    return connection
+        .call("device.pair.list")
+        .path("pending")
+        .valueStream()
+        .filter(request -> request.path("requestId").asString().equals(requestId))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no pending request " + requestId));
   }
 
   /**

@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -50,6 +52,11 @@ public final class McpSession implements Notifier, AutoCloseable {
   private final Map<String, Consumer<? super ObjectNode>> handlers;
   private final Diagnostics diagnostics;
   private final Outbound outbound;
+  private final ToolCallObserver observer;
+  private final Predicate<String> visibleTools;
+
+  /** Calls started and not yet reported to the observer, by request id (as ToolCalls keys them). */
+  private final ConcurrentHashMap<String, ObservedCall> observed = new ConcurrentHashMap<>();
 
   private final AtomicBoolean initialized = new AtomicBoolean();
   private final ToolCalls calls;
@@ -69,6 +76,8 @@ public final class McpSession implements Notifier, AutoCloseable {
     this.handlers = Map.copyOf(builder.handlers);
     this.diagnostics = builder.diagnostics;
     this.outbound = outbound;
+    this.observer = builder.observer;
+    this.visibleTools = builder.visibleTools;
     this.calls = new ToolCalls(builder.diagnostics);
   }
 
@@ -115,6 +124,9 @@ public final class McpSession implements Notifier, AutoCloseable {
   public void close() {
     closed = true;
     calls.cancelAll();
+    for (ObservedCall call : observed.values()) {
+      call.finish(ToolCallObserver.CANCELLED);
+    }
   }
 
   /** Whether {@code initialize} has been answered. */
@@ -262,6 +274,9 @@ public final class McpSession implements Notifier, AutoCloseable {
     ArrayNode list = result.putArray("tools");
     for (RegisteredTool registered : tools.values()) {
       ToolSpec spec = registered.tool().spec();
+      if (!visibleTools.test(spec.name())) {
+        continue;
+      }
       list.addObject()
           .put("name", spec.name())
           .put("description", spec.description())
@@ -271,28 +286,55 @@ public final class McpSession implements Notifier, AutoCloseable {
   }
 
   private @Nullable ObjectNode callTool(JsonNode id, ObjectNode params, Outbound replies) {
+    long started = System.nanoTime();
     JsonNode name = params.path("name");
     if (!name.isString()) {
       return JsonRpc.invalidParams(id, "name must be a string");
     }
-    RegisteredTool registered = tools.get(name.stringValue());
+    String toolName = name.stringValue();
+    RegisteredTool registered = visibleTools.test(toolName) ? tools.get(toolName) : null;
     if (registered == null) {
-      return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Unknown tool: " + name.stringValue());
+      report(toolName, ToolCallObserver.ERROR, started);
+      return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Unknown tool: " + toolName);
     }
     JsonNode args = params.path("arguments");
     if (!args.isMissingNode() && !args.isObject()) {
+      report(toolName, ToolCallObserver.ERROR, started);
       return JsonRpc.invalidParams(id, "arguments must be an object");
     }
     ObjectNode arguments = objectOrEmpty(args);
     Optional<String> problem = registered.validator().check(arguments);
     if (problem.isPresent()) {
+      report(toolName, ToolCallObserver.ERROR, started);
       return JsonRpc.result(
           id, ToolResult.error("Input validation error: " + problem.get()).toJson());
     }
-    if (!calls.start(id, registered.tool(), arguments, replies)) {
+    ObservedCall call = new ObservedCall(callKey(id), registered.tool(), started);
+    if (observed.putIfAbsent(call.key, call) != null
+        || !calls.start(id, call, arguments, replies)) {
+      observed.remove(call.key, call);
+      report(toolName, ToolCallObserver.ERROR, started);
       return JsonRpc.invalidRequest(id, "request id " + id + " is already in use");
     }
+    if (closed) { // close() may have swept before the call was registered: it will never run
+      call.finish(ToolCallObserver.CANCELLED);
+    }
     return null;
+  }
+
+  /** Tells the observer a call ended; its failures are diagnostics, never the client's problem. */
+  private void report(String tool, String outcome, long started) {
+    try {
+      observer.finished(tool, outcome, System.nanoTime() - started);
+    } catch (RuntimeException e) {
+      diagnostics.line("MCP: the tool call observer failed: " + e.getClass().getSimpleName());
+      ToolCalls.traceIfVerbose(diagnostics, e);
+    }
+  }
+
+  /** Request ids as {@link ToolCalls} keys them: the string "7" and the number 7 differ. */
+  private static String callKey(JsonNode id) {
+    return id.isString() ? "s" + id.stringValue() : "n" + id.bigIntegerValue();
   }
 
   private void notification(String method, JsonNode params) {
@@ -319,12 +361,26 @@ public final class McpSession implements Notifier, AutoCloseable {
   }
 
   private void cancelled(JsonNode requestId, JsonNode reason) {
+    // Marked first: the cancel interrupts the tool, which may end before cancel() returns.
+    ObservedCall call =
+        requestId.isString() || requestId.isIntegralNumber()
+            ? observed.get(callKey(requestId))
+            : null;
+    if (call != null) {
+      call.cancelRequested = true;
+    }
     if (calls.cancel(requestId)) {
+      if (call != null) {
+        call.finish(ToolCallObserver.CANCELLED);
+      }
       diagnostics.verbose(
           "MCP: cancelled request "
               + requestId
               + (reason.isString() ? ": " + reason.stringValue() : ""));
     } else {
+      if (call != null) {
+        call.cancelRequested = false;
+      }
       diagnostics.verbose("MCP: nothing running to cancel for request " + requestId);
     }
   }
@@ -341,6 +397,50 @@ public final class McpSession implements Notifier, AutoCloseable {
     return node.isObject() ? (ObjectNode) node : Json.mapper().createObjectNode();
   }
 
+  /**
+   * A started call as {@link ToolCalls} runs it: the tool, reporting its end to the observer once,
+   * by whichever comes first: the tool returning or throwing, or the call being cancelled. A call
+   * that ends while it is being cancelled counts as cancelled (its answer is dropped).
+   */
+  private final class ObservedCall implements Tool {
+    final String key;
+    private final Tool tool;
+    private final long started;
+    private final AtomicBoolean reported = new AtomicBoolean();
+    volatile boolean cancelRequested;
+
+    ObservedCall(String key, Tool tool, long started) {
+      this.key = key;
+      this.tool = tool;
+      this.started = started;
+    }
+
+    @Override
+    public ToolSpec spec() {
+      return tool.spec();
+    }
+
+    @Override
+    public ToolResult call(ObjectNode arguments) throws InterruptedException {
+      // Thrown failures (ToolFailure, bugs, an interrupt nobody asked for) are answered as errors.
+      String outcome = ToolCallObserver.ERROR;
+      try {
+        ToolResult result = tool.call(arguments);
+        outcome = result.isError() ? ToolCallObserver.ERROR : ToolCallObserver.OK;
+        return result;
+      } finally {
+        finish(cancelRequested || closed ? ToolCallObserver.CANCELLED : outcome);
+      }
+    }
+
+    void finish(String outcome) {
+      if (reported.compareAndSet(false, true)) {
+        observed.remove(key, this);
+        report(tool.spec().name(), outcome, started);
+      }
+    }
+  }
+
   /** Collects what a session serves. */
   public static final class Builder {
     private @Nullable String serverName;
@@ -350,6 +450,8 @@ public final class McpSession implements Notifier, AutoCloseable {
     private final Map<String, ObjectNode> experimental = new LinkedHashMap<>();
     private final Map<String, Consumer<? super ObjectNode>> handlers = new LinkedHashMap<>();
     private Diagnostics diagnostics = Diagnostics.silent();
+    private ToolCallObserver observer = ToolCallObserver.none();
+    private Predicate<String> visibleTools = name -> true;
     private @Nullable Outbound outbound;
 
     private Builder() {}
@@ -417,6 +519,23 @@ public final class McpSession implements Notifier, AutoCloseable {
     /** Where diagnostic lines go; nowhere by default. */
     public Builder diagnostics(Diagnostics diagnostics) {
       this.diagnostics = Objects.requireNonNull(diagnostics, "null diagnostics");
+      return this;
+    }
+
+    /** Who hears how each tool call ended (for metrics); nobody by default. */
+    public Builder toolCallObserver(ToolCallObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "null observer");
+      return this;
+    }
+
+    /**
+     * Which registered tools the client may see and call, asked on every {@code tools/list} and
+     * {@code tools/call} (so it may change during the session: send {@code
+     * notifications/tools/list_changed} when it does); all by default. A hidden tool is answered
+     * like an unknown one.
+     */
+    public Builder visibleTools(Predicate<String> visible) {
+      this.visibleTools = Objects.requireNonNull(visible, "null visible");
       return this;
     }
 

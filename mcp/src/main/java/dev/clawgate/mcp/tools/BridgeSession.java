@@ -3,10 +3,12 @@ package dev.clawgate.mcp.tools;
 import dev.clawgate.mcp.server.Diagnostics;
 import dev.clawgate.mcp.server.McpSession;
 import dev.clawgate.mcp.server.Outbound;
+import dev.clawgate.mcp.server.ToolCallObserver;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +37,33 @@ public record BridgeSession(McpSession session, ChannelBridge bridge) implements
       Duration readyTimeout,
       String version,
       Outbound outbound) {
+    return open(
+        port,
+        mode,
+        diagnostics,
+        clock,
+        readyTimeout,
+        version,
+        outbound,
+        tool -> true,
+        ToolCallObserver.none());
+  }
+
+  /**
+   * {@link #open(ConversationPort, ClaudeChannelMode, Diagnostics, Clock, Duration, String,
+   * Outbound) open}, showing only the tools {@code visibleTools} accepts (asked on every list and
+   * call, see {@link McpSession.Builder#visibleTools}) and reporting each call to {@code observer}.
+   */
+  public static BridgeSession open(
+      ConversationPort port,
+      ClaudeChannelMode mode,
+      Diagnostics diagnostics,
+      Clock clock,
+      Duration readyTimeout,
+      String version,
+      Outbound outbound,
+      Predicate<String> visibleTools,
+      ToolCallObserver observer) {
     // The bridge needs the session to notify through, the session the bridge's tools: the
     // notifier looks the session up when it is used, by then it exists.
     AtomicReference<@Nullable McpSession> sessionRef = new AtomicReference<>();
@@ -59,6 +88,8 @@ public record BridgeSession(McpSession session, ChannelBridge bridge) implements
             .experimental(bridge.experimentalCapabilities())
             .onNotification(ChannelBridge.PERMISSION_REQUEST_METHOD, bridge::onPermissionRequest)
             .diagnostics(diagnostics)
+            .visibleTools(visibleTools)
+            .toolCallObserver(observer)
             .outbound(outbound)
             .build();
     sessionRef.set(session);

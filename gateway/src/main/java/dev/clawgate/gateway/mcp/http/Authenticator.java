@@ -1,16 +1,17 @@
 package dev.clawgate.gateway.mcp.http;
 
-import dev.clawgate.gateway.mcp.McpPrincipal;
-import java.util.Optional;
-import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.server.Request;
 
-/** Who sent an MCP request, from its headers (typically {@code Authorization: Bearer ...}). */
+/**
+ * Who sent an HTTP request to a protected endpoint ({@code /mcp}, the legacy SSE transport, {@code
+ * /metrics}), from its {@code Authorization: Bearer} header.
+ */
 @FunctionalInterface
 public interface Authenticator {
 
   /**
-   * The principal the request acts for; empty when it carries no valid credentials, which the
-   * handler answers with 401. Called for every request, on a request thread; must not block long.
+   * What the request may do. Called for every request, on a request thread; must not block long.
+   * Credentials are taken from the {@code Authorization} header only, never from the query string.
    */
-  Optional<McpPrincipal> authenticate(HttpFields headers);
+  Authentication authenticate(Request request);
 }

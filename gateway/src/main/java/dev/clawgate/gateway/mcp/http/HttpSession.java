@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,8 @@ final class HttpSession {
   final McpSession mcp;
   final EventLog events;
   private final AutoCloseable resources;
+  private final Consumer<McpPrincipal> principalChanged;
+  private final AtomicReference<McpPrincipal> lastSeen;
 
   private final Set<PostExchange> exchanges = ConcurrentHashMap.newKeySet();
   private final AtomicInteger streams = new AtomicInteger(); // open POST exchanges and GET streams
@@ -40,6 +44,8 @@ final class HttpSession {
     this.principal = principal;
     this.mcp = opened.session();
     this.resources = opened.resources();
+    this.principalChanged = opened.principalChanged();
+    this.lastSeen = new AtomicReference<>(principal);
     this.events = events;
     this.lastActiveMillis = nowMillis;
   }
@@ -47,6 +53,33 @@ final class HttpSession {
   /** Whether {@code principal} may use this session: the one that created it. */
   boolean ownedBy(McpPrincipal other) {
     return principal.id().equals(other.id());
+  }
+
+  /**
+   * Notes the principal of a request of the owner: when its scopes differ from the last seen (a
+   * step-up, or a narrower token), tells the factory's {@code principalChanged} hook, once per
+   * change even when requests race.
+   */
+  void observe(McpPrincipal current) {
+    while (true) {
+      McpPrincipal last = lastSeen.get();
+      if (last.scopes().equals(current.scopes())) {
+        return;
+      }
+      if (lastSeen.compareAndSet(last, current)) {
+        break;
+      }
+    }
+    LOG.debug(
+        "MCP session {}: {} now holds {} (was other scopes)",
+        logId(),
+        current.id(),
+        current.scopes().names());
+    try {
+      principalChanged.accept(current);
+    } catch (RuntimeException e) {
+      LOG.warn("MCP session {}: adjusting to new scopes failed", logId(), e);
+    }
   }
 
   synchronized boolean isClosed() {

@@ -11,9 +11,16 @@ import tools.jackson.databind.node.ObjectNode;
 final class Messages {
   static final int PARSE_ERROR = -32700;
   static final int INVALID_REQUEST = -32600;
+  static final int METHOD_NOT_FOUND = -32601;
   static final int SERVER_ERROR = -32000;
   static final int SESSION_NOT_FOUND = -32001;
   static final int REQUEST_CANCELLED = -32800;
+
+  /** 2026-07-28: the HTTP headers do not match the body, or a required one is missing. */
+  static final int HEADER_MISMATCH = -32020;
+
+  /** 2026-07-28: the request's protocol version is not served; data lists those that are. */
+  static final int UNSUPPORTED_PROTOCOL_VERSION = -32022;
 
   private Messages() {}
 
@@ -120,9 +127,24 @@ final class Messages {
 
   /** {@code {"jsonrpc":"2.0","id":null,"error":{"code":code,"message":text}}}. */
   static String error(int code, String text) {
+    return error(null, code, text, null);
+  }
+
+  /**
+   * {@code {"jsonrpc":"2.0","id":id,"error":{"code":code,"message":text,"data":data}}}; a null id
+   * is written as {@code null}, a null data is left out.
+   */
+  static String error(@Nullable JsonNode id, int code, String text, @Nullable JsonNode data) {
     ObjectNode message = Json.mapper().createObjectNode().put("jsonrpc", "2.0");
-    message.putNull("id");
-    message.putObject("error").put("code", code).put("message", text);
+    if (id == null) {
+      message.putNull("id");
+    } else {
+      message.set("id", id);
+    }
+    ObjectNode error = message.putObject("error").put("code", code).put("message", text);
+    if (data != null) {
+      error.set("data", data);
+    }
     return message.toString();
   }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Response;
 import org.jspecify.annotations.Nullable;
@@ -29,7 +30,10 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>In JSON mode a slow answer is preceded by a space every keep-alive interval (JSON allows
  * leading whitespace): that keeps proxies from cutting the idle request and is how a vanished
- * client is noticed. Until the first space the status can still change (202, 404). Thread-safe.
+ * client is noticed. Until the first space the status can still change (202, 404).
+ *
+ * <p>SSE events carry ids {@code <stream>-<n>}, unique in the session, unless the exchange is of
+ * the stateless 2026-07-28 form (which has neither ids nor resumption). Thread-safe.
  */
 final class PostExchange {
   private static final byte[] SSE_KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
@@ -40,6 +44,8 @@ final class PostExchange {
   private final Response response;
   private final StreamedBody body;
   private final boolean sse;
+  private final boolean eventIds;
+  private final UnaryOperator<ObjectNode> decorate;
   private final int streamNumber;
   private final LongSupplier clockMillis;
   private volatile @Nullable ScheduledFuture<?> padding;
@@ -66,11 +72,29 @@ final class PostExchange {
       StreamedBody body,
       boolean sse,
       LongSupplier clockMillis) {
+    this(session, analysis, response, body, sse, clockMillis, true, UnaryOperator.identity());
+  }
+
+  /**
+   * An exchange whose SSE events carry no id when {@code eventIds} is false, and whose answers are
+   * passed through {@code decorate} (on the thread that writes them) before they are sent.
+   */
+  PostExchange(
+      HttpSession session,
+      Messages.Analysis analysis,
+      Response response,
+      StreamedBody body,
+      boolean sse,
+      LongSupplier clockMillis,
+      boolean eventIds,
+      UnaryOperator<ObjectNode> decorate) {
     this.session = session;
     this.batch = analysis.batch();
     this.response = response;
     this.body = body;
     this.sse = sse;
+    this.eventIds = eventIds;
+    this.decorate = decorate;
     this.streamNumber = session.nextStreamNumber();
     this.clockMillis = clockMillis;
     for (JsonNode id : analysis.requestIds()) {
@@ -93,8 +117,23 @@ final class PostExchange {
     }
   }
 
+  /**
+   * Queues the priming event of an SSE stream (2025-11-25): an event id and empty data, so a client
+   * whose stream breaks knows where it was, and the {@code retry} it should wait before it
+   * reconnects. Call it before the message is handed to the session, so it comes first.
+   */
+  void prime(Duration retry) {
+    if (!sse || !eventIds) {
+      return;
+    }
+    body.send(
+        ("id: " + streamNumber + "-0\nretry: " + retry.toMillis() + "\ndata: \n\n")
+            .getBytes(StandardCharsets.UTF_8));
+  }
+
   /** The session's answers go here. */
-  void reply(ObjectNode message) throws IOException {
+  void reply(ObjectNode answer) throws IOException {
+    ObjectNode message = decorate.apply(answer);
     // JSON answers are written together when the last has come (writeJson); only SSE writes each.
     String json = "";
     if (sse) {
@@ -111,7 +150,10 @@ final class PostExchange {
       }
       count(message.path("id"));
       if (sse) {
-        body.send(EventLog.event(streamNumber + "-" + ++seq, json));
+        body.send(
+            eventIds
+                ? EventLog.event(streamNumber + "-" + ++seq, json)
+                : ("event: message\ndata: " + json + "\n\n").getBytes(StandardCharsets.UTF_8));
       } else {
         collected.add(message);
       }

@@ -4,6 +4,7 @@ import dev.clawgate.gateway.mcp.McpPrincipal;
 import dev.clawgate.mcp.server.McpSession;
 import dev.clawgate.mcp.server.Outbound;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /** Builds the {@link McpSession} behind a new Streamable HTTP session. */
 @FunctionalInterface
@@ -18,13 +19,26 @@ public interface SessionFactory {
   Opened open(McpPrincipal principal, Outbound notifications);
 
   /**
-   * A session and what to release when it ends (subscriptions, ports). The handler closes {@code
-   * session} first, then {@code resources}.
+   * A session, what to release when it ends (subscriptions, ports), and what to do when its owner
+   * comes back with other scopes. The handler closes {@code session} first, then {@code resources}.
+   *
+   * @param principalChanged called when a request of the session's owner (same principal id) holds
+   *     other scopes than the last one seen, typically after a step-up authorization widened them
+   *     or a new token narrowed them: once per change, with the new principal, on the request's
+   *     thread before the request is handed to the session; must not block long. A RuntimeException
+   *     it throws is logged and otherwise ignored.
    */
-  record Opened(McpSession session, AutoCloseable resources) {
+  record Opened(
+      McpSession session, AutoCloseable resources, Consumer<McpPrincipal> principalChanged) {
     public Opened {
       Objects.requireNonNull(session, "null session");
       Objects.requireNonNull(resources, "null resources");
+      Objects.requireNonNull(principalChanged, "null principalChanged");
+    }
+
+    /** A session whose owner's scopes do not matter once it is open. */
+    public Opened(McpSession session, AutoCloseable resources) {
+      this(session, resources, principal -> {});
     }
 
     /** A session with nothing else to release. */

@@ -3,6 +3,7 @@ package dev.clawgate.gateway.mcp.http;
 import dev.clawgate.gateway.mcp.McpPrincipal;
 import dev.clawgate.mcp.server.McpSession;
 import dev.clawgate.protocol.Json;
+import dev.clawgate.protocol.ScopeSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -16,7 +17,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -41,6 +42,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -49,17 +51,29 @@ import tools.jackson.databind.node.ObjectNode;
  * a session.
  *
  * <p>Every request is checked in this order: {@code Origin} (absent is fine, present and not
- * allowed is 403), authentication (401 with a {@code WWW-Authenticate: Bearer resource_metadata}
- * challenge), then the session: an {@code initialize} without {@code Mcp-Session-Id} opens one,
- * anything else needs the id (400 without it) of a live session of the same principal (404
- * otherwise, so clients re-initialize), and a {@code MCP-Protocol-Version} header, if present, that
- * this transport speaks (400 otherwise).
+ * allowed is 403; an allowed one gets the CORS headers, and an {@code OPTIONS} preflight is
+ * answered here, before authentication), authentication (401 with a {@code WWW-Authenticate: Bearer
+ * resource_metadata} challenge), then the session: an {@code initialize} without {@code
+ * Mcp-Session-Id} opens one, anything else needs the id (400 without it) of a live session of the
+ * same principal (404 otherwise, so clients re-initialize), and a {@code MCP-Protocol-Version}
+ * header, if present, that this transport speaks (400 with {@code UnsupportedProtocolVersionError}
+ * otherwise). A request of the session's owner holding other scopes than the last one is reported
+ * to the session ({@link SessionFactory.Opened#principalChanged}). A {@code tools/call} of a tool
+ * whose {@link ToolScopes scopes} the caller lacks is refused with 403 and an {@code
+ * insufficient_scope} challenge (step-up), nothing of that POST being dispatched.
+ *
+ * <p>A POST carrying {@code MCP-Protocol-Version: 2026-07-28} is of that revision's stateless form
+ * (see {@link StatelessRequests}): no session, {@code Mcp-Session-Id} and {@code Last-Event-ID}
+ * ignored; it is served by a fresh session opened for it alone, initialized internally and closed
+ * once its answer is written or its stream closed (which cancels it). GET and DELETE of that
+ * revision are 405.
  *
  * <p>A POST of notifications and responses only gets 202. A POST with requests waits for their
  * answers: as an SSE stream when the client accepts {@code text/event-stream} (keep-alive comments
- * while waiting, ended after the last answer), else as one JSON body (preceded by whitespace
- * keep-alives when it is slow). If the request fails while waiting (the client went away, noticed
- * at the latest by a keep-alive write), its unanswered requests are cancelled in the session.
+ * while waiting, ended after the last answer; for 2025-11-25 sessions first a priming event with an
+ * id and a {@code retry}), else as one JSON body (preceded by whitespace keep-alives when it is
+ * slow). If the request fails while waiting (the client went away, noticed at the latest by a
+ * keep-alive write), its unanswered requests are cancelled in the session.
  *
  * <p>The handler is a Jetty life cycle: it must be started (as a handler in the tree, or a managed
  * bean) before use; stopping it closes every session.
@@ -82,33 +96,39 @@ public final class StreamableHttpHandler extends Handler.Abstract {
 
   static final long REPLAY_BYTES = 4L << 20;
 
+  /** What the endpoint answers; {@code Allow} of 405 and of {@code OPTIONS}. */
+  static final String ALLOWED_METHODS = "GET, POST, DELETE, OPTIONS";
+
+  static final String CORS_ALLOW_HEADERS =
+      "Authorization, Content-Type, Accept, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID,"
+          + " Mcp-Method, Mcp-Name";
+  static final String CORS_EXPOSE_HEADERS =
+      "Mcp-Session-Id, WWW-Authenticate, MCP-Protocol-Version";
+  static final String CORS_MAX_AGE_SECONDS = "600";
+
+  /** The first revision whose clients take SSE events with empty data (priming events). */
+  private static final String PRIMING_SINCE = "2025-11-25";
+
   private static final String RETRY_AFTER_SECONDS = "30";
   private static final String TEXT_EVENT_STREAM = "text/event-stream";
   private static final byte[] SSE_KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
 
   private final SessionFactory factory;
   private final Authenticator authenticator;
-  private final String challenge;
+  private final ToolScopes toolScopes;
+  private final BearerChallenges challenges;
   private final Predicate<String> allowedOrigin;
   private final StreamableHttpLimits limits;
   private final Clock clock;
 
   private final ConcurrentHashMap<String, HttpSession> sessions = new ConcurrentHashMap<>();
+  private final Set<HttpSession> statelessSessions = ConcurrentHashMap.newKeySet();
   private final AtomicInteger sessionCount = new AtomicInteger();
   private final SecureRandom random = new SecureRandom();
   private volatile @Nullable ScheduledExecutorService scheduler;
   private volatile @Nullable ScheduledFuture<?> sweeper;
 
-  /**
-   * A handler.
-   *
-   * @param factory builds the MCP session behind each new HTTP session
-   * @param authenticator who a request acts for; empty is answered with 401
-   * @param resourceMetadataUrl the protected-resource metadata URL named in the 401 challenge
-   * @param allowedOrigin whether a present {@code Origin} header may use the endpoint
-   * @param limits body, session, idle and keep-alive bounds
-   * @param clock for session idleness
-   */
+  /** A handler where no tool needs a scope. */
   public StreamableHttpHandler(
       SessionFactory factory,
       Authenticator authenticator,
@@ -116,14 +136,41 @@ public final class StreamableHttpHandler extends Handler.Abstract {
       Predicate<String> allowedOrigin,
       StreamableHttpLimits limits,
       Clock clock) {
+    this(
+        factory,
+        authenticator,
+        ToolScopes.NONE,
+        () -> resourceMetadataUrl,
+        allowedOrigin,
+        limits,
+        clock);
+  }
+
+  /**
+   * A handler.
+   *
+   * @param factory builds the MCP session behind each new HTTP session
+   * @param authenticator who a request acts for; a refusal is answered with 401 or 400
+   * @param toolScopes the scopes each tool needs; a call without them is answered with 403
+   * @param resourceMetadataUrl the protected-resource metadata URL named in the challenges
+   * @param allowedOrigin whether a present {@code Origin} header may use the endpoint (also from a
+   *     browser, with CORS)
+   * @param limits body, session, idle, keep-alive and SSE retry bounds
+   * @param clock for session idleness
+   */
+  public StreamableHttpHandler(
+      SessionFactory factory,
+      Authenticator authenticator,
+      ToolScopes toolScopes,
+      Supplier<String> resourceMetadataUrl,
+      Predicate<String> allowedOrigin,
+      StreamableHttpLimits limits,
+      Clock clock) {
     super(InvocationType.BLOCKING); // reads the (bounded) body with blocking reads
     this.factory = Objects.requireNonNull(factory, "null factory");
     this.authenticator = Objects.requireNonNull(authenticator, "null authenticator");
-    Objects.requireNonNull(resourceMetadataUrl, "null resourceMetadataUrl");
-    if (resourceMetadataUrl.indexOf('"') >= 0 || resourceMetadataUrl.indexOf('\\') >= 0) {
-      throw new IllegalArgumentException("resourceMetadataUrl must not hold quotes or backslashes");
-    }
-    this.challenge = "Bearer resource_metadata=\"" + resourceMetadataUrl + "\"";
+    this.toolScopes = Objects.requireNonNull(toolScopes, "null toolScopes");
+    this.challenges = new BearerChallenges(resourceMetadataUrl);
     this.allowedOrigin = Objects.requireNonNull(allowedOrigin, "null allowedOrigin");
     this.limits = Objects.requireNonNull(limits, "null limits");
     this.clock = Objects.requireNonNull(clock, "null clock");
@@ -160,6 +207,9 @@ public final class StreamableHttpHandler extends Handler.Abstract {
   protected void doStop() throws Exception {
     for (HttpSession session : List.copyOf(sessions.values())) {
       closeSession(session);
+    }
+    for (HttpSession session : List.copyOf(statelessSessions)) {
+      session.close();
     }
     ScheduledExecutorService executor = scheduler;
     scheduler = null;
@@ -204,6 +254,7 @@ public final class StreamableHttpHandler extends Handler.Abstract {
         callback.failed(e);
       } else {
         jettyResponse.getHeaders().clear();
+        cors(request, jettyResponse);
         writeError(
             jettyResponse,
             HttpStatus.INTERNAL_SERVER_ERROR_500,
@@ -226,16 +277,33 @@ public final class StreamableHttpHandler extends Handler.Abstract {
           callback);
       return;
     }
-    Optional<McpPrincipal> principal = authenticator.authenticate(request.getHeaders());
-    if (principal.isEmpty()) {
-      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenge);
-      writeError(
-          response,
-          HttpStatus.UNAUTHORIZED_401,
-          Messages.SERVER_ERROR,
-          "Unauthorized: a valid bearer token is required",
-          callback);
+    cors(request, response);
+    String method = request.getMethod();
+    if (HttpMethod.OPTIONS.is(method)) {
+      // A CORS preflight carries no credentials: it is answered before authentication.
+      response.setStatus(HttpStatus.NO_CONTENT_204);
+      response.getHeaders().put(HttpHeader.ALLOW, ALLOWED_METHODS);
+      if (origin != null) {
+        response.getHeaders().put("Access-Control-Allow-Methods", ALLOWED_METHODS);
+        response.getHeaders().put("Access-Control-Allow-Headers", CORS_ALLOW_HEADERS);
+        response.getHeaders().put("Access-Control-Max-Age", CORS_MAX_AGE_SECONDS);
+      }
+      response.write(true, BufferUtil.EMPTY_BUFFER, callback);
       return;
+    }
+    McpPrincipal principal;
+    switch (authenticator.authenticate(request)) {
+      case Authentication.Granted granted -> principal = granted.principal();
+      case Authentication.Refused refused -> {
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenges.refused(refused));
+        writeError(
+            response,
+            refused.status(),
+            Messages.SERVER_ERROR,
+            (refused.status() == 401 ? "Unauthorized: " : "Bad Request: ") + refused.description(),
+            callback);
+        return;
+      }
     }
     ScheduledExecutorService executor = scheduler;
     if (executor == null) {
@@ -247,15 +315,28 @@ public final class StreamableHttpHandler extends Handler.Abstract {
           callback);
       return;
     }
-    String method = request.getMethod();
+    boolean stateless =
+        StatelessRequests.VERSION.equals(request.getHeaders().get(PROTOCOL_VERSION_HEADER));
     if (HttpMethod.POST.is(method)) {
-      post(request, response, callback, principal.get(), executor);
+      if (stateless) {
+        stateless(request, response, callback, principal, executor);
+      } else {
+        post(request, response, callback, principal, executor);
+      }
+    } else if (stateless && (HttpMethod.GET.is(method) || HttpMethod.DELETE.is(method))) {
+      response.getHeaders().put(HttpHeader.ALLOW, ALLOWED_METHODS);
+      writeError(
+          response,
+          HttpStatus.METHOD_NOT_ALLOWED_405,
+          Messages.SERVER_ERROR,
+          "Method Not Allowed: " + StatelessRequests.VERSION + " has no GET stream and no sessions",
+          callback);
     } else if (HttpMethod.GET.is(method)) {
-      get(request, response, callback, principal.get(), executor);
+      get(request, response, callback, principal, executor);
     } else if (HttpMethod.DELETE.is(method)) {
-      delete(request, response, callback, principal.get());
+      delete(request, response, callback, principal);
     } else {
-      response.getHeaders().put(HttpHeader.ALLOW, "GET, POST, DELETE");
+      response.getHeaders().put(HttpHeader.ALLOW, ALLOWED_METHODS);
       writeError(
           response,
           HttpStatus.METHOD_NOT_ALLOWED_405,
@@ -273,51 +354,8 @@ public final class StreamableHttpHandler extends Handler.Abstract {
       Callback callback,
       McpPrincipal principal,
       ScheduledExecutorService executor) {
-    String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-    if (contentType == null || !mediaType(contentType).equals("application/json")) {
-      writeError(
-          response,
-          HttpStatus.UNSUPPORTED_MEDIA_TYPE_415,
-          Messages.SERVER_ERROR,
-          "Unsupported Media Type: Content-Type must be application/json",
-          callback);
-      return;
-    }
-    long max = limits.maxBodyBytes();
-    byte[] body;
-    try {
-      body = request.getLength() > max ? null : readCapped(request, max);
-    } catch (IOException e) {
-      writeError(
-          response,
-          HttpStatus.BAD_REQUEST_400,
-          Messages.INVALID_REQUEST,
-          "Bad Request: could not read the body",
-          callback);
-      return;
-    }
-    if (body == null || body.length > max) {
-      writeError(
-          response,
-          HttpStatus.PAYLOAD_TOO_LARGE_413,
-          Messages.INVALID_REQUEST,
-          "Payload Too Large: the body exceeds " + max + " bytes",
-          callback);
-      return;
-    }
-    JsonNode message;
-    try {
-      message = Json.mapper().readTree(body);
-    } catch (JacksonException e) {
-      message = null;
-    }
-    if (message == null || !(message.isObject() || message.isArray())) {
-      writeError(
-          response,
-          HttpStatus.BAD_REQUEST_400,
-          Messages.PARSE_ERROR,
-          "Parse error: the body is not a JSON-RPC message",
-          callback);
+    JsonNode message = readMessage(request, response, callback);
+    if (message == null) {
       return;
     }
     Messages.Analysis analysis = Messages.analyze(message);
@@ -327,6 +365,19 @@ public final class StreamableHttpHandler extends Handler.Abstract {
     if (analysis.isInitialize() && session == null) {
       // No session, or a stale one: a new session (clients re-initialize after a 404).
       initialize(message, response, callback, principal, sse);
+      return;
+    }
+    String version = request.getHeaders().get(PROTOCOL_VERSION_HEADER);
+    if (version != null && !knownVersion(version)) {
+      refuse(response, StatelessRequests.unsupportedVersion(firstId(message), version), callback);
+      return;
+    }
+    if (sessionId == null && version == null && declaresModernVersion(message)) {
+      refuse(
+          response,
+          StatelessRequests.mismatch(
+              firstId(message), "the MCP-Protocol-Version header is required"),
+          callback);
       return;
     }
     if (sessionId == null) {
@@ -345,6 +396,10 @@ public final class StreamableHttpHandler extends Handler.Abstract {
       return;
     }
     if (!protocolVersionOk(request, session, response, callback)) {
+      return;
+    }
+    session.observe(principal);
+    if (!scopesSuffice(message, principal, response, callback)) {
       return;
     }
     session.touch(clock.millis());
@@ -366,8 +421,12 @@ public final class StreamableHttpHandler extends Handler.Abstract {
     PostExchange exchange = new PostExchange(session, analysis, response, out, sse, clock::millis);
     if (!session.register(exchange)) {
       response.getHeaders().clear();
+      cors(request, response);
       sessionNotFound(response, callback);
       return;
+    }
+    if (sse && primes(session.mcp)) {
+      exchange.prime(limits.sseRetry());
     }
     out.onDone(failure -> dispatch(executor, () -> exchange.bodyDone(failure)));
     request.addFailureListener(out::abort);
@@ -430,6 +489,299 @@ public final class StreamableHttpHandler extends Handler.Abstract {
     }
   }
 
+  // ---- POST, 2026-07-28 stateless form ----
+
+  private void stateless(
+      Request request,
+      Response response,
+      Callback callback,
+      McpPrincipal principal,
+      ScheduledExecutorService executor) {
+    JsonNode message = readMessage(request, response, callback);
+    if (message == null) {
+      return;
+    }
+    StatelessRequests.Refusal refusal = StatelessRequests.check(message, request.getHeaders());
+    if (refusal != null) {
+      refuse(response, refusal, callback);
+      return;
+    }
+    JsonNode id = StatelessRequests.idOf(message);
+    if (id == null) { // a notification: this revision defines none a client sends over HTTP
+      response.setStatus(HttpStatus.ACCEPTED_202);
+      response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+      return;
+    }
+    if (!scopesSuffice(message, principal, response, callback)) {
+      return;
+    }
+    if (sessionCount.incrementAndGet() > limits.maxSessions()) {
+      sessionCount.decrementAndGet();
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+      writeError(
+          response,
+          HttpStatus.SERVICE_UNAVAILABLE_503,
+          Messages.SERVER_ERROR,
+          "Service unavailable: too many MCP sessions",
+          callback);
+      return;
+    }
+    HttpSession session;
+    try {
+      // Nothing of a session outlives the request: its unsolicited messages go nowhere.
+      SessionFactory.Opened opened = factory.open(principal, dropped -> {});
+      session =
+          new HttpSession(newSessionId(), principal, opened, new EventLog(1, 1), clock.millis());
+    } catch (RuntimeException e) {
+      sessionCount.decrementAndGet();
+      throw e;
+    }
+    statelessSessions.add(session);
+    AtomicBoolean released = new AtomicBoolean();
+    Runnable release =
+        () -> {
+          if (released.compareAndSet(false, true)) {
+            statelessSessions.remove(session);
+            session.close();
+            sessionCount.decrementAndGet();
+          }
+        };
+    boolean handedOver = false;
+    try {
+      List<ObjectNode> answers = Collections.synchronizedList(new ArrayList<>());
+      session.mcp.handle(StatelessRequests.initialize(message), answers::add);
+      if (!session.mcp.isInitialized() || answers.isEmpty()) {
+        throw new IllegalStateException("the session refused its internal initialize");
+      }
+      session.mcp.handle(StatelessRequests.initialized(), ignored -> {});
+      JsonNode initialized = answers.get(0).path("result");
+      String method = message.path("method").stringValue();
+      boolean sse = accepts(request, TEXT_EVENT_STREAM);
+      if (method.equals("server/discover")) {
+        writeAnswer(response, StatelessRequests.discover(id, initialized), sse, callback);
+        return;
+      }
+      if (sse) {
+        sseHeaders(response);
+      } else {
+        response.setStatus(HttpStatus.OK_200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+      }
+      StreamedBody out = new StreamedBody(response, callback);
+      PostExchange exchange =
+          new PostExchange(
+              session,
+              Messages.analyze(message),
+              response,
+              out,
+              sse,
+              clock::millis,
+              false,
+              StatelessRequests.decorator(method, initialized.path("serverInfo")));
+      if (!session.register(exchange)) {
+        throw new IllegalStateException("a new stateless session is closed");
+      }
+      handedOver = true;
+      // Closing the stream (or the JSON response) cancels the request: bodyDone cancels what is
+      // unanswered, and closing the session stops its tool calls.
+      out.onDone(failure ->
+          dispatch(
+              executor,
+              () -> {
+                exchange.bodyDone(failure);
+                release.run();
+              }));
+      request.addFailureListener(out::abort);
+      exchange.keepAliveEvery(executor, limits.keepAliveInterval());
+      session.mcp.handle(message, exchange::reply);
+      exchange.start();
+    } finally {
+      if (!handedOver) {
+        release.run();
+      }
+    }
+  }
+
+  /** One answer, as a JSON body or as a one-event SSE stream without an event id. */
+  private static void writeAnswer(
+      Response response, ObjectNode answer, boolean sse, Callback callback) {
+    byte[] json = Json.mapper().writeValueAsBytes(answer);
+    if (sse) {
+      sseHeaders(response);
+      byte[] event =
+          ("event: message\ndata: " + new String(json, StandardCharsets.UTF_8) + "\n\n")
+              .getBytes(StandardCharsets.UTF_8);
+      response.write(true, ByteBuffer.wrap(event), callback);
+    } else {
+      response.setStatus(HttpStatus.OK_200);
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+      response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+      response.write(true, ByteBuffer.wrap(json), callback);
+    }
+  }
+
+  // ---- POST helpers ----
+
+  /**
+   * The POSTed JSON-RPC message (an object or an array), or null after answering 415 (not JSON),
+   * 413 (too large) or 400 (unreadable, not JSON-RPC).
+   */
+  private @Nullable JsonNode readMessage(Request request, Response response, Callback callback) {
+    String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+    if (contentType == null || !mediaType(contentType).equals("application/json")) {
+      writeError(
+          response,
+          HttpStatus.UNSUPPORTED_MEDIA_TYPE_415,
+          Messages.SERVER_ERROR,
+          "Unsupported Media Type: Content-Type must be application/json",
+          callback);
+      return null;
+    }
+    long max = limits.maxBodyBytes();
+    byte[] body;
+    try {
+      body = request.getLength() > max ? null : readCapped(request, max);
+    } catch (IOException e) {
+      writeError(
+          response,
+          HttpStatus.BAD_REQUEST_400,
+          Messages.INVALID_REQUEST,
+          "Bad Request: could not read the body",
+          callback);
+      return null;
+    }
+    if (body == null || body.length > max) {
+      writeError(
+          response,
+          HttpStatus.PAYLOAD_TOO_LARGE_413,
+          Messages.INVALID_REQUEST,
+          "Payload Too Large: the body exceeds " + max + " bytes",
+          callback);
+      return null;
+    }
+    JsonNode message;
+    try {
+      message = Json.mapper().readTree(body);
+    } catch (JacksonException e) {
+      message = null;
+    }
+    if (message == null || !(message.isObject() || message.isArray())) {
+      writeError(
+          response,
+          HttpStatus.BAD_REQUEST_400,
+          Messages.PARSE_ERROR,
+          "Parse error: the body is not a JSON-RPC message",
+          callback);
+      return null;
+    }
+    return message;
+  }
+
+  /**
+   * Whether the principal holds the scopes of every tool the message calls; otherwise answers 403
+   * with an {@code insufficient_scope} challenge asking for what it holds plus what the calls need,
+   * and a JSON-RPC error for the first refused call, and returns false: nothing is dispatched.
+   */
+  private boolean scopesSuffice(
+      JsonNode message, McpPrincipal principal, Response response, Callback callback) {
+    ScopeSet held = principal.scopes();
+    ScopeSet needed = ScopeSet.empty();
+    JsonNode firstId = null;
+    String firstTool = null;
+    for (JsonNode element : message.isArray() ? message : List.of(message)) {
+      JsonNode method = element.path("method");
+      JsonNode name = element.path("params").path("name");
+      if (!method.isString()
+          || !method.stringValue().equals("tools/call")
+          || Messages.key(element.path("id")) == null
+          || !name.isString()) {
+        continue;
+      }
+      ScopeSet required = toolScopes.required(name.stringValue());
+      if (held.covers(required)) {
+        continue;
+      }
+      needed = needed.union(required);
+      if (firstId == null) {
+        firstId = element.path("id");
+        firstTool = name.stringValue();
+      }
+    }
+    if (firstId == null) {
+      return true;
+    }
+    ScopeSet missing = held.missing(needed);
+    String description =
+        "calling " + firstTool + " needs the scope " + String.join(" ", missing.names());
+    String challenge = challenges.insufficientScope(held.union(needed), description);
+    response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenge);
+    ObjectNode data = Json.mapper().createObjectNode();
+    ArrayNode scopes = data.putArray("requiredScopes");
+    missing.names().forEach(scopes::add);
+    response.setStatus(HttpStatus.FORBIDDEN_403);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.write(
+        true,
+        ByteBuffer.wrap(
+            Messages.error(firstId, Messages.SERVER_ERROR, "Forbidden: " + description, data)
+                .getBytes(StandardCharsets.UTF_8)),
+        callback);
+    return false;
+  }
+
+  /** Whether a session of 2025-11-25 or later was negotiated: its client takes priming events. */
+  private static boolean primes(McpSession mcp) {
+    String version = mcp.protocolVersion().orElse(null);
+    return version != null
+        && McpSession.PROTOCOL_VERSIONS.contains(version)
+        && version.compareTo(PRIMING_SINCE) >= 0;
+  }
+
+  /** A revision a session-era request may name in {@code MCP-Protocol-Version}. */
+  private static boolean knownVersion(String version) {
+    return TRANSPORT_VERSIONS.contains(version) || McpSession.PROTOCOL_VERSIONS.contains(version);
+  }
+
+  /** Whether the message declares a 2026-07-28 style protocol version in {@code params._meta}. */
+  private static boolean declaresModernVersion(JsonNode message) {
+    return message.isObject()
+        && message
+            .path("params")
+            .path("_meta")
+            .path(StatelessRequests.META_PROTOCOL_VERSION)
+            .isString();
+  }
+
+  /** The id of a single request, for an error answering it; null for anything else. */
+  private static @Nullable JsonNode firstId(JsonNode message) {
+    return message.isObject() ? StatelessRequests.idOf(message) : null;
+  }
+
+  private static void refuse(
+      Response response, StatelessRequests.Refusal refusal, Callback callback) {
+    response.setStatus(refusal.status());
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.write(
+        true, ByteBuffer.wrap(refusal.body().getBytes(StandardCharsets.UTF_8)), callback);
+  }
+
+  /**
+   * The CORS response headers for a request from an allowed browser origin (the caller checked it):
+   * that origin, never {@code *}, and the headers a script may read. None without {@code Origin}.
+   */
+  private void cors(Request request, Response response) {
+    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+    if (origin == null || !allowedOrigin.test(origin)) {
+      return;
+    }
+    response.getHeaders().put("Access-Control-Allow-Origin", origin);
+    response.getHeaders().add(HttpHeader.VARY, "Origin");
+    response.getHeaders().put("Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS);
+  }
+
   // ---- GET ----
 
   private void get(
@@ -452,6 +804,7 @@ public final class StreamableHttpHandler extends Handler.Abstract {
     if (session == null || !protocolVersionOk(request, session, response, callback)) {
       return;
     }
+    session.observe(principal);
     session.touch(clock.millis());
     StreamedBody stream = new StreamedBody(response, callback);
     stream.onDone(failure ->
@@ -534,12 +887,7 @@ public final class StreamableHttpHandler extends Handler.Abstract {
         || version.equals(session.mcp.protocolVersion().orElse(null))) {
       return true;
     }
-    writeError(
-        response,
-        HttpStatus.BAD_REQUEST_400,
-        Messages.INVALID_REQUEST,
-        "Bad Request: unsupported MCP-Protocol-Version",
-        callback);
+    refuse(response, StatelessRequests.unsupportedVersion(null, version), callback);
     return false;
   }
 

@@ -9,6 +9,7 @@ import dev.clawgate.mcp.server.Tool;
 import dev.clawgate.mcp.server.ToolResult;
 import dev.clawgate.mcp.server.ToolSpec;
 import dev.clawgate.protocol.Json;
+import dev.clawgate.protocol.ScopeSet;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +29,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -55,6 +55,8 @@ class StreamableHttpHandlerTest {
   private final CountDownLatch blockRelease = new CountDownLatch(1);
   private final CountDownLatch blockInterrupted = new CountDownLatch(1);
   private final List<String> released = new CopyOnWriteArrayList<>();
+  private final List<List<String>> principalChanges = new CopyOnWriteArrayList<>();
+  private volatile ScopeSet echoNeeds = ScopeSet.empty();
 
   private Server server = new Server();
   private StreamableHttpHandler handler = newHandler(10);
@@ -81,15 +83,23 @@ class StreamableHttpHandlerTest {
 
   private StreamableHttpHandler newHandler(int maxSessions) {
     Authenticator auth =
-        headers -> {
-          String value = headers.get("Authorization");
+        request -> {
+          String value = request.getHeaders().get("Authorization");
           if ("Bearer alice".equals(value)) {
-            return Optional.of(McpPrincipal.of("Alice", List.of(), "alice"));
+            return new Authentication.Granted(McpPrincipal.of("Alice", List.of(), "alice"));
           }
           if ("Bearer bob".equals(value)) {
-            return Optional.of(McpPrincipal.of("Bob", List.of(), "bob"));
+            return new Authentication.Granted(McpPrincipal.of("Bob", List.of(), "bob"));
           }
-          return Optional.empty();
+          if ("Bearer carol".equals(value)) {
+            return new Authentication.Granted(
+                McpPrincipal.of("Carol", List.of("operator.read"), "carol"));
+          }
+          if ("Bearer carol-up".equals(value)) { // Carol after a step-up
+            return new Authentication.Granted(
+                McpPrincipal.of("Carol", List.of("operator.read", "operator.approvals"), "carol"));
+          }
+          return Authentication.Refused.missing();
         };
     SessionFactory factory =
         (principal, notifications) -> {
@@ -101,12 +111,16 @@ class StreamableHttpHandlerTest {
                   .outbound(notifications)
                   .build();
           opened.add(session);
-          return new SessionFactory.Opened(session, () -> released.add(principal.id()));
+          return new SessionFactory.Opened(
+              session,
+              () -> released.add(principal.id()),
+              changed -> principalChanges.add(changed.scopes().names()));
         };
     return new StreamableHttpHandler(
         factory,
         auth,
-        METADATA,
+        tool -> tool.equals("echo") ? echoNeeds : ScopeSet.empty(),
+        () -> METADATA,
         origin -> origin.equals("https://ok.example"),
         new StreamableHttpLimits(4096, maxSessions, Duration.ofMinutes(5), Duration.ofMillis(100)),
         clock);
@@ -293,7 +307,7 @@ class StreamableHttpHandlerTest {
   void otherMethodsAre405() throws Exception {
     HttpResponse<String> response = send(null, "PUT", JSON, "{}", "alice");
     assertThat(response.statusCode()).isEqualTo(405);
-    assertThat(response.headers().firstValue("Allow")).hasValue("GET, POST, DELETE");
+    assertThat(response.headers().firstValue("Allow")).hasValue("GET, POST, DELETE, OPTIONS");
   }
 
   @Test
@@ -369,6 +383,7 @@ class StreamableHttpHandlerTest {
                 .build())) {
       assertThat(reader.status).isEqualTo(200);
       assertThat(blockStarted.await(5, TimeUnit.SECONDS)).isTrue();
+      assertPriming(reader);
       assertThat(reader.nextLine()).isEqualTo(": keep-alive");
       blockRelease.countDown();
       Event event = reader.nextEvent();
@@ -384,6 +399,7 @@ class StreamableHttpHandlerTest {
         base(id, BOTH, "alice").header("Content-Type", JSON).POST(body(callBlock(7))).build();
     try (SseReader reader = SseReader.open(client, call)) {
       assertThat(blockStarted.await(5, TimeUnit.SECONDS)).isTrue();
+      assertPriming(reader);
       String cancel =
           "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
               + "\"params\":{\"requestId\":7,\"reason\":\"user\"}}";
@@ -512,7 +528,350 @@ class StreamableHttpHandlerTest {
     }
   }
 
+  // ---- step-up ----
+
+  @Test
+  void aCallWithoutTheToolsScopesIs403WithAnInsufficientScopeChallenge() throws Exception {
+    echoNeeds = ScopeSet.ofNames(List.of("operator.approvals"));
+    String id = open("carol");
+    String batch = "[" + callBlock(7) + "," + callEcho(8, "x") + "]";
+    HttpResponse<String> response = post(id, BOTH, batch, "carol");
+
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(response.headers().firstValue("WWW-Authenticate"))
+        .hasValue(
+            "Bearer error=\"insufficient_scope\", scope=\"operator.approvals operator.read\","
+                + " error_description=\"calling echo needs the scope operator.approvals\","
+                + " resource_metadata=\""
+                + METADATA
+                + "\"");
+    JsonNode body = Json.mapper().readTree(response.body());
+    assertThat(body.path("id").asInt()).isEqualTo(8);
+    assertThat(body.path("error").path("message").asString()).contains("operator.approvals");
+    // Nothing of that POST was dispatched, not even the call that needs no scope.
+    assertThat(blockStarted.getCount()).isEqualTo(1);
+    assertThat(opened.get(0).callsInFlight()).isZero();
+  }
+
+  @Test
+  void afterAStepUpTheSameSessionServesTheCallAndHearsOfTheNewScopesOnce() throws Exception {
+    echoNeeds = ScopeSet.ofNames(List.of("operator.approvals"));
+    String id = open("carol");
+    assertThat(post(id, JSON, callEcho(3, "no"), "carol").statusCode()).isEqualTo(403);
+    assertThat(principalChanges).isEmpty();
+
+    HttpResponse<String> stepped = post(id, JSON, callEcho(4, "yes"), "carol-up");
+    assertThat(stepped.statusCode()).isEqualTo(200);
+    assertThat(stepped.body()).contains("echo: yes");
+    assertThat(post(id, JSON, request(5, "tools/list", "{}"), "carol-up").statusCode())
+        .isEqualTo(200);
+    assertThat(principalChanges).containsExactly(List.of("operator.approvals", "operator.read"));
+
+    assertThat(post(id, JSON, request(6, "tools/list", "{}"), "carol").statusCode()).isEqualTo(200);
+    assertThat(post(id, JSON, request(7, "tools/list", "{}"), "carol").statusCode()).isEqualTo(200);
+    assertThat(principalChanges)
+        .containsExactly(List.of("operator.approvals", "operator.read"), List.of("operator.read"));
+  }
+
+  // ---- CORS ----
+
+  @Test
+  void aPreflightFromAnAllowedOriginIsAnsweredWithoutCredentials() throws Exception {
+    HttpRequest preflight =
+        HttpRequest.newBuilder(uri)
+            .header("Origin", "https://ok.example")
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "authorization, content-type, mcp-session-id")
+            .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+            .build();
+    HttpResponse<String> response = client.send(preflight, HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(204);
+    assertThat(response.headers().firstValue("Access-Control-Allow-Origin"))
+        .hasValue("https://ok.example");
+    assertThat(response.headers().allValues("Vary")).contains("Origin");
+    assertThat(response.headers().firstValue("Access-Control-Allow-Methods"))
+        .hasValue("GET, POST, DELETE, OPTIONS");
+    assertThat(response.headers().firstValue("Access-Control-Allow-Headers"))
+        .hasValue(
+            "Authorization, Content-Type, Accept, Mcp-Session-Id, MCP-Protocol-Version,"
+                + " Last-Event-ID, Mcp-Method, Mcp-Name");
+    assertThat(response.headers().firstValue("Access-Control-Max-Age")).hasValue("600");
+    assertThat(response.headers().firstValue("WWW-Authenticate")).isEmpty();
+  }
+
+  @Test
+  void aPreflightFromAnotherOriginIs403() throws Exception {
+    HttpRequest preflight =
+        HttpRequest.newBuilder(uri)
+            .header("Origin", "https://evil.example")
+            .header("Access-Control-Request-Method", "POST")
+            .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+            .build();
+    HttpResponse<String> response = client.send(preflight, HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+  }
+
+  @Test
+  void answersToAnAllowedOriginNameItAndExposeTheMcpHeaders() throws Exception {
+    HttpRequest unauthenticated =
+        base(null, JSON, null)
+            .header("Origin", "https://ok.example")
+            .header("Content-Type", JSON)
+            .POST(body(initialize(1)))
+            .build();
+    HttpResponse<String> refused =
+        client.send(unauthenticated, HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.headers().firstValue("Access-Control-Allow-Origin"))
+        .hasValue("https://ok.example");
+    assertThat(refused.headers().firstValue("Access-Control-Expose-Headers"))
+        .hasValue("Mcp-Session-Id, WWW-Authenticate, MCP-Protocol-Version");
+
+    HttpRequest allowed =
+        base(null, JSON, "alice")
+            .header("Origin", "https://ok.example")
+            .header("Content-Type", JSON)
+            .POST(body(initialize(1)))
+            .build();
+    HttpResponse<String> response = client.send(allowed, HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Access-Control-Allow-Origin"))
+        .hasValue("https://ok.example");
+    assertThat(response.headers().allValues("Vary")).contains("Origin");
+
+    HttpResponse<String> noOrigin = post(null, JSON, initialize(1), "alice");
+    assertThat(noOrigin.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+  }
+
+  // ---- priming ----
+
+  @Test
+  void aPostStreamStartsWithAPrimingEventThenIdentifiedAnswers() throws Exception {
+    String id = open("alice");
+    HttpResponse<String> response = post(id, BOTH, callEcho(3, "sse"), "alice");
+
+    assertThat(response.body()).matches("(?s)id: ([1-9][0-9]*)-0\nretry: 3000\ndata: \n\n.*");
+    String stream = response.body().substring(4, response.body().indexOf('-'));
+    List<Event> events = parse(response.body());
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).id()).isEqualTo(stream + "-1");
+  }
+
+  @Test
+  void sessionsOfOlderRevisionsGetNoPrimingEvent() throws Exception {
+    HttpResponse<String> opening = post(null, JSON, initialize(1, "2025-06-18"), "alice");
+    String id = opening.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    HttpResponse<String> response = post(id, BOTH, callEcho(3, "old"), "alice");
+
+    assertThat(response.body()).startsWith("id: ").doesNotContain("retry:");
+    assertThat(parse(response.body()).get(0).id()).matches("[1-9][0-9]*-1");
+  }
+
+  // ---- 2026-07-28, stateless ----
+
+  @Test
+  void aStatelessToolCallIsServedWithoutASession() throws Exception {
+    HttpResponse<String> response = stateless(JSON, callEcho(3, "hi"), "tools/call", "echo");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Mcp-Session-Id")).isEmpty();
+    JsonNode result = Json.mapper().readTree(response.body()).path("result");
+    assertThat(result.path("content").get(0).path("text").asString()).isEqualTo("echo: hi");
+    assertThat(result.path("resultType").asString()).isEqualTo("complete");
+    JsonNode serverInfo = result.path("_meta").path("io.modelcontextprotocol/serverInfo");
+    assertThat(serverInfo.path("name").asString()).isEqualTo("test");
+    assertThat(handler.sessionCount()).isZero();
+    await().atMost(Duration.ofSeconds(5)).until(() -> released.equals(List.of("alice")));
+  }
+
+  @Test
+  void aStatelessToolListIsCacheable() throws Exception {
+    HttpResponse<String> response =
+        stateless(JSON, request(2, "tools/list", metaParams("{}")), "tools/list", null);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode result = Json.mapper().readTree(response.body()).path("result");
+    assertThat(result.path("tools").size()).isEqualTo(2);
+    assertThat(result.path("ttlMs").asInt()).isZero();
+    assertThat(result.path("cacheScope").asString()).isEqualTo("private");
+  }
+
+  @Test
+  void serverDiscoverListsTheRevisionsAndCapabilities() throws Exception {
+    HttpResponse<String> response =
+        stateless(JSON, request(1, "server/discover", metaParams("{}")), "server/discover", null);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode result = Json.mapper().readTree(response.body()).path("result");
+    assertThat(result.path("supportedVersions").get(0).asString()).isEqualTo("2026-07-28");
+    assertThat(result.path("supportedVersions").toString()).contains("2025-11-25");
+    assertThat(result.path("capabilities").has("tools")).isTrue();
+    assertThat(result.path("resultType").asString()).isEqualTo("complete");
+    assertThat(result.has("ttlMs")).isTrue();
+    assertThat(result.path("cacheScope").asString()).isEqualTo("private");
+  }
+
+  @Test
+  void theMcpMethodHeaderMustBePresentAndMatchTheBody() throws Exception {
+    String list = request(2, "tools/list", metaParams("{}"));
+    assertHeaderMismatch(stateless(JSON, list, null, null), 2);
+    assertHeaderMismatch(stateless(JSON, list, "tools/call", null), 2);
+  }
+
+  @Test
+  void theMcpNameHeaderMustBePresentAndMatchTheBodyAfterDecoding() throws Exception {
+    assertHeaderMismatch(stateless(JSON, callEcho(3, "x"), "tools/call", null), 3);
+    assertHeaderMismatch(stateless(JSON, callEcho(3, "x"), "tools/call", "block"), 3);
+    assertHeaderMismatch(stateless(JSON, callEcho(3, "x"), "tools/call", "=?base64?!!?="), 3);
+    HttpResponse<String> encoded =
+        stateless(JSON, callEcho(3, "x"), "tools/call", "=?base64?ZWNobw==?=");
+    assertThat(encoded.statusCode()).isEqualTo(200);
+    assertThat(encoded.body()).contains("echo: x");
+  }
+
+  @Test
+  void theMetaProtocolVersionMustMatchTheHeader() throws Exception {
+    String wrong =
+        request(
+            2,
+            "tools/list",
+            "{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2025-11-25\"}}");
+    assertHeaderMismatch(stateless(JSON, wrong, "tools/list", null), 2);
+    assertHeaderMismatch(stateless(JSON, request(2, "tools/list", "{}"), "tools/list", null), 2);
+  }
+
+  @Test
+  void anUnknownStatelessMethodIs404WithMethodNotFound() throws Exception {
+    for (String method : List.of("ping", "initialize", "resources/list")) {
+      HttpResponse<String> response =
+          stateless(JSON, request(9, method, metaParams("{}")), method, null);
+      assertThat(response.statusCode()).as(method).isEqualTo(404);
+      JsonNode body = Json.mapper().readTree(response.body());
+      assertThat(body.path("error").path("code").asInt()).isEqualTo(-32601);
+      assertThat(body.path("id").asInt()).isEqualTo(9);
+    }
+  }
+
+  @Test
+  void statelessGetAndDeleteAre405() throws Exception {
+    String id = open("alice");
+    for (String method : List.of("GET", "DELETE")) {
+      HttpRequest request =
+          base(id, SSE, "alice")
+              .header("MCP-Protocol-Version", "2026-07-28")
+              .method(method, HttpRequest.BodyPublishers.noBody())
+              .build();
+      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(method).isEqualTo(405);
+    }
+    assertThat(handler.sessionCount()).isEqualTo(1); // DELETE did not end the session
+  }
+
+  @Test
+  void aStatelessRequestIgnoresSessionAndEventIds() throws Exception {
+    String id = open("alice");
+    HttpRequest request =
+        statelessRequest(JSON, callEcho(3, "again"), "tools/call", "echo")
+            .header("Mcp-Session-Id", id)
+            .header("Last-Event-ID", "0-1")
+            .build();
+    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Mcp-Session-Id")).isEmpty();
+    assertThat(response.body()).contains("echo: again");
+    assertThat(opened).hasSize(2); // a session of its own, not the live one
+  }
+
+  @Test
+  void aStatelessStreamHasNoEventIdsAndEndsWithTheAnswer() throws Exception {
+    HttpResponse<String> response = stateless(BOTH, callEcho(3, "sse"), "tools/call", "echo");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue(SSE);
+    assertThat(response.body()).doesNotContain("id:").doesNotContain("retry:");
+    List<Event> events = parse(response.body());
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).data()).contains("echo: sse").contains("\"resultType\":\"complete\"");
+  }
+
+  @Test
+  void closingAStatelessStreamCancelsTheRequest() throws Exception {
+    HttpRequest call = statelessRequest(BOTH, callBlock(7), "tools/call", "block").build();
+    try (SseReader reader = SseReader.open(client, call)) {
+      assertThat(reader.status).isEqualTo(200);
+      assertThat(blockStarted.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(blockInterrupted.await(5, TimeUnit.SECONDS)).isTrue();
+    await().atMost(Duration.ofSeconds(5)).until(() -> released.equals(List.of("alice")));
+  }
+
+  @Test
+  void aStatelessBatchIsAnInvalidRequest() throws Exception {
+    String batch = "[" + callEcho(3, "a") + "]";
+    HttpResponse<String> response = stateless(JSON, batch, "tools/call", "echo");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(Json.mapper().readTree(response.body()).path("error").path("code").asInt())
+        .isEqualTo(-32600);
+  }
+
+  @Test
+  void aStatelessNotificationIsAccepted() throws Exception {
+    String note = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
+    HttpResponse<String> response = stateless(JSON, note, null, null);
+
+    assertThat(response.statusCode()).isEqualTo(202);
+    assertThat(opened).isEmpty();
+  }
+
+  @Test
+  void anUnknownProtocolVersionIsUnsupportedProtocolVersion() throws Exception {
+    HttpRequest request =
+        base(null, JSON, "alice")
+            .header("Content-Type", JSON)
+            .header("MCP-Protocol-Version", "2099-01-01")
+            .POST(body(request(4, "tools/list", metaParams("{}"))))
+            .build();
+    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    JsonNode error = Json.mapper().readTree(response.body()).path("error");
+    assertThat(error.path("code").asInt()).isEqualTo(-32022);
+    assertThat(error.path("data").path("supported").get(0).asString()).isEqualTo("2026-07-28");
+    assertThat(error.path("data").path("requested").asString()).isEqualTo("2099-01-01");
+  }
+
+  @Test
+  void aModernBodyWithoutTheVersionHeaderIsAHeaderMismatch() throws Exception {
+    HttpResponse<String> response =
+        post(null, JSON, request(4, "tools/list", metaParams("{}")), "alice");
+
+    assertHeaderMismatch(response, 4);
+  }
+
+  @Test
+  void theStepUpGateAppliesToStatelessCalls() throws Exception {
+    echoNeeds = ScopeSet.ofNames(List.of("operator.approvals"));
+    HttpResponse<String> response = stateless(JSON, callEcho(3, "x"), "tools/call", "echo");
+
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(response.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(value -> assertThat(value).contains("insufficient_scope"));
+    assertThat(opened).isEmpty();
+  }
+
   // ---- helpers ----
+
+  /** The priming event of a POST stream: an id ending in -0, the retry, empty data. */
+  private static void assertPriming(SseReader reader) throws InterruptedException {
+    assertThat(reader.nextLine()).matches("id: [1-9][0-9]*-0");
+    assertThat(reader.nextLine()).isEqualTo("retry: 3000");
+    assertThat(reader.nextLine()).isEqualTo("data: ");
+  }
 
   private static boolean closeQuietly(SseReader reader) {
     reader.close();
@@ -574,15 +933,61 @@ class StreamableHttpHandlerTest {
     return builder;
   }
 
+  private static void assertHeaderMismatch(HttpResponse<String> response, int id) {
+    assertThat(response.statusCode()).isEqualTo(400);
+    JsonNode body = Json.mapper().readTree(response.body());
+    assertThat(body.path("error").path("code").asInt()).isEqualTo(-32020);
+    assertThat(body.path("id").asInt()).isEqualTo(id);
+  }
+
+  /** A POST of the 2026-07-28 form, as alice, with the {@code Mcp-*} headers given. */
+  private HttpResponse<String> stateless(
+      String accept, String json, @Nullable String method, @Nullable String name) throws Exception {
+    return client.send(
+        statelessRequest(accept, json, method, name).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest.Builder statelessRequest(
+      String accept, String json, @Nullable String method, @Nullable String name) {
+    HttpRequest.Builder builder =
+        base(null, accept, "alice")
+            .header("Content-Type", JSON)
+            .header("MCP-Protocol-Version", "2026-07-28")
+            .POST(body(json));
+    if (method != null) {
+      builder.header("Mcp-Method", method);
+    }
+    if (name != null) {
+      builder.header("Mcp-Name", name);
+    }
+    return builder;
+  }
+
+  /** {@code params} with the 2026-07-28 {@code _meta} added. */
+  private static String metaParams(String params) {
+    ObjectNode node = (ObjectNode) Json.mapper().readTree(params);
+    ObjectNode meta = node.putObject("_meta");
+    meta.put("io.modelcontextprotocol/protocolVersion", "2026-07-28");
+    meta.putObject("io.modelcontextprotocol/clientInfo").put("name", "t").put("version", "1");
+    meta.putObject("io.modelcontextprotocol/clientCapabilities");
+    return node.toString();
+  }
+
   private static HttpRequest.BodyPublisher body(String json) {
     return HttpRequest.BodyPublishers.ofString(json);
   }
 
   private static String initialize(int id) {
+    return initialize(id, "2025-11-25");
+  }
+
+  private static String initialize(int id, String version) {
     return request(
         id,
         "initialize",
-        "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+        "{\"protocolVersion\":\""
+            + version
+            + "\",\"capabilities\":{},"
             + "\"clientInfo\":{\"name\":\"test\",\"version\":\"1\"}}");
   }
 
@@ -592,11 +997,13 @@ class StreamableHttpHandlerTest {
 
   private static String callEcho(int id, String text) {
     return request(
-        id, "tools/call", "{\"name\":\"echo\",\"arguments\":{\"text\":\"" + text + "\"}}");
+        id,
+        "tools/call",
+        metaParams("{\"name\":\"echo\",\"arguments\":{\"text\":\"" + text + "\"}}"));
   }
 
   private static String callBlock(int id) {
-    return request(id, "tools/call", "{\"name\":\"block\",\"arguments\":{}}");
+    return request(id, "tools/call", metaParams("{\"name\":\"block\",\"arguments\":{}}"));
   }
 
   private static String request(int id, String method, String params) {
