@@ -6,7 +6,8 @@
 #   2. 1,000 sessions each holding its GET SSE stream open: <= 300 MB extra gateway VmRSS, on the
 #      gateway that served the calls and again on a fresh one (the worse counts)
 # The gateway runs as a real process from cli/target/clawgate.jar with the JVM flags of the
-# ./clawgate launcher, auth mode none (the only mode /mcp serves today; loopback only), on a temp
+# ./clawgate launcher, auth mode token, every request carrying a static bearer token made with
+# `clawgate tokens create --scope operator.read` (so each request's token is checked), on a temp
 # state dir seeded in process (clawgate-load seed) with SEED_SESSIONS webhook conversations before
 # it starts. Before every measurement the suite waits for a quiet machine, and every run reports
 # the CPU the load tool, the gateway and other work used in its window.
@@ -48,6 +49,7 @@ fi
 : "${LOAD_JAVA_OPTS:=-XX:+UseSerialGC -Xmx2g}"
 
 hook_secret="hook-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+gateway_token="gw-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 work="$(mktemp -d "${TMPDIR:-/tmp}/clawgate-mcp-http.XXXXXX")"
 run_id="$(date -u +%Y%m%dT%H%M%SZ)"
 results="$root/benchmarks/target/mcp-http-results/$run_id"
@@ -114,10 +116,16 @@ old_umask="$(umask)"
 umask 077
 cat >"$state/clawgate.json" <<EOF
 {
-  "gateway": {"port": $port, "auth": {"mode": "none"}},
+  "gateway": {"port": $port, "auth": {"mode": "token", "token": "$gateway_token"}},
   "channels": {"webhook": {"main": {"secret": "$hook_secret", "dmPolicy": "open"}}}
 }
 EOF
+# The bearer of every /mcp request: a static token, made on the state dir before the gateway runs.
+"$java" -jar "$work/clawgate.jar" tokens create --state-dir "$state" --name bench \
+  --scope operator.read --json >"$work/token.json" 2>"$work/err" \
+  || { cat "$work/err" >&2; die "clawgate tokens create failed"; }
+sed -n 's/.*"token" *: *"\([^"]*\)".*/\1/p' "$work/token.json" | head -n 1 >"$work/bearer"
+[ -s "$work/bearer" ] || die "no token in the output of clawgate tokens create"
 umask "$old_umask"
 
 # ---- the gateway ---------------------------------------------------------------------------------
@@ -127,10 +135,10 @@ gw_pid=$!
 started_pids+=("$gw_pid")
 wait_accepting "$port"
 sleep 3
-say "gateway started (auth mode none, port $port) on $SEED_SESSIONS seeded conversations x $SEED_MESSAGES messages; VmRSS $(rss_mb "$gw_pid") MB"
+say "gateway started (auth mode token, static bearer token, port $port) on $SEED_SESSIONS seeded conversations x $SEED_MESSAGES messages; VmRSS $(rss_mb "$gw_pid") MB"
 say ""
 url="http://127.0.0.1:$port/mcp"
-common=(mcp-http --url "$url" --gateway-pid "$gw_pid")
+common=(mcp-http --url "$url" --gateway-pid "$gw_pid" --bearer-file "$work/bearer")
 
 # ---- 1: tools/call conversations_list ------------------------------------------------------------
 for r in $(seq 1 "$MCP_REPEAT"); do
@@ -183,8 +191,8 @@ wait_accepting "$port"
 sleep 3
 say "fresh gateway started for the streams alone; VmRSS $(rss_mb "$gw_pid") MB"
 measure streams-fresh streams.jsonl "streamsOpen streamsStillOpen streamsWithKeepAlive gatewayRssMbBefore gatewayRssMbWhenOpen gatewayRssMbAfterHold extraRssMbOpen extraRssMbHeld deleted" \
-  mcp-http --url "$url" --gateway-pid "$gw_pid" --mode streams --sessions "$MCP_STREAMS" \
-  --hold "$MCP_HOLD"
+  mcp-http --url "$url" --gateway-pid "$gw_pid" --bearer-file "$work/bearer" --mode streams \
+  --sessions "$MCP_STREAMS" --hold "$MCP_HOLD"
 stop_gateway "$gw_pid"
 say ""
 

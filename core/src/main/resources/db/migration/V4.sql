@@ -37,12 +37,27 @@ CREATE TABLE oauth_authorizations (
   resource         TEXT NOT NULL,
   scopes           TEXT NOT NULL,
   request_id       TEXT,
+-- SHA-256 of the browser cookie of whoever started it: completing it there marks that browser as
+-- the owner's for this client.
+  browser_hash     BLOB,
   status           TEXT NOT NULL CHECK (status IN ('pending', 'completed', 'denied', 'expired')),
   created_at_ms    INTEGER NOT NULL,
   expires_at_ms    INTEGER NOT NULL,
   completed_at_ms  INTEGER
 ) STRICT;
 CREATE INDEX oauth_authorizations_by_expiry ON oauth_authorizations (expires_at_ms);
+
+-- Browsers that completed an owner-approved authorization of a client (by cookie, hashed): a
+-- later authorization of that client from such a browser, for scopes already approved, passes
+-- without asking. From any other browser (or a script) the owner is asked again: the code would
+-- otherwise go to whoever asks, in the redirect they receive.
+CREATE TABLE oauth_trusted_browsers (
+  browser_hash  BLOB NOT NULL,
+  device_id     TEXT NOT NULL REFERENCES devices(device_id) ON DELETE CASCADE,
+  created_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (browser_hash, device_id)
+) STRICT;
 
 -- Authorization codes: single use, short-lived. A replayed code revokes the grant it produced.
 CREATE TABLE oauth_codes (

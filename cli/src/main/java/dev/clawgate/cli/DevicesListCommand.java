@@ -1,5 +1,6 @@
 package dev.clawgate.cli;
 
+import dev.clawgate.core.pairing.DeviceKind;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
       "  clawgate devices list --json | jq '.pending[].requestId'",
       "",
       "JSON: {\"source\": \"gateway\"|\"state-dir\", \"pending\": [request...], \"paired\":"
-          + " [device...]}, the device.pair.list shapes; tokens are summarised, never shown.",
+          + " [device...]}, the device.pair.list shapes (each with \"kind\": \"device\","
+          + " \"oauth-client\" or \"token\"); tokens are summarised, never shown.",
     })
 final class DevicesListCommand extends OwnerCommand {
   @Option(names = "--wide", description = "Full ids and no cut columns.")
@@ -56,13 +58,14 @@ final class DevicesListCommand extends OwnerCommand {
       out.append("No pending requests.\n");
     } else {
       out.append("Pending requests (").append(pending.size()).append(")\n");
-      Table table = new Table("REQUEST", "DEVICE", "NAME", "ASKED", "WANTS");
+      Table table = new Table("REQUEST", "DEVICE", "NAME", "ASKED", "KIND", "WANTS");
       for (JsonNode r : pending) {
         table.row(
             Table.id(r.path("requestId").asString(), wide),
-            Table.id(r.path("deviceId").asString(), wide),
+            shortId(r.path("deviceId").asString(), wide),
             r.path("displayName").asString(r.path("clientId").asString("-")),
             Table.ago(r.path("refreshedAtMs").asLong(), nowMs),
+            r.path("kind").asString("device"),
             r.path("role").asString() + " " + Table.scopes(names(r.path("scopes"))));
       }
       out.append(table.render(width));
@@ -74,18 +77,33 @@ final class DevicesListCommand extends OwnerCommand {
       out.append("No paired devices.\n");
     } else {
       out.append("Paired devices (").append(paired.size()).append(")\n");
-      Table table = new Table("DEVICE", "NAME", "LAST SEEN", "ROLES", "SCOPES");
+      Table table = new Table("DEVICE", "NAME", "LAST SEEN", "KIND", "ROLES", "SCOPES");
       for (JsonNode d : paired) {
         table.row(
-            Table.id(d.path("deviceId").asString(), wide),
+            shortId(d.path("deviceId").asString(), wide),
             d.path("label").asString(d.path("displayName").asString("-")),
             d.has("lastSeenAtMs") ? Table.ago(d.path("lastSeenAtMs").asLong(), nowMs) : "never",
+            d.path("kind").asString("device"),
             String.join(",", names(d.path("roles"))),
             Table.scopes(names(d.path("scopes"))));
       }
       out.append(table.render(width));
     }
     return out.toString();
+  }
+
+  /**
+   * An id as {@link Table#id} shortens it, but keeping the kind's prefix of a keyless device's id
+   * ({@code token-3b8e41d0}, {@code oauth-6f1c2a9e}), which alone would say nothing.
+   */
+  static String shortId(String id, boolean wide) {
+    for (DeviceKind kind : DeviceKind.values()) {
+      String prefix = kind.idPrefix();
+      if (!prefix.isEmpty() && id.startsWith(prefix)) {
+        return prefix + Table.id(id.substring(prefix.length()), wide);
+      }
+    }
+    return Table.id(id, wide);
   }
 
   private static List<String> names(JsonNode array) {

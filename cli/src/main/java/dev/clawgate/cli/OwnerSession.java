@@ -1,12 +1,17 @@
 package dev.clawgate.cli;
 
 import dev.clawgate.client.GatewayClient;
+import dev.clawgate.core.oauth.ClientDocuments;
+import dev.clawgate.core.oauth.OAuthEvents;
+import dev.clawgate.core.oauth.OAuthServer;
 import dev.clawgate.core.pairing.Approver;
 import dev.clawgate.core.pairing.PairingListener;
 import dev.clawgate.core.pairing.PairingService;
 import dev.clawgate.core.runtime.GatewayRuntime;
 import dev.clawgate.core.runtime.StateDirLock;
 import dev.clawgate.core.store.StateStore;
+import dev.clawgate.gateway.mcp.McpEndpoint;
+import dev.clawgate.gateway.oauth.TokenMethods;
 import dev.clawgate.gateway.pairing.PairingMethods;
 import dev.clawgate.protocol.ClawgateException;
 import dev.clawgate.protocol.DetailCode;
@@ -20,8 +25,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Where an owner command's calls go: to the gateway, or, when the local gateway is not running,
- * straight to its state dir through the same pairing service and the same method table the gateway
- * uses ({@link PairingMethods#invokeDirect}), so both paths validate, decide and answer alike.
+ * straight to its state dir through the same pairing service and the same method tables the gateway
+ * uses ({@link PairingMethods#invokeDirect}, and {@link TokenMethods#invokeDirect} for the token
+ * methods), so both paths validate, decide and answer alike.
  *
  * <p>The direct path holds the state dir's lock ({@link StateDirLock}) for the whole session, and a
  * gateway takes that lock before it opens the store. So a gateway starting at the same moment
@@ -161,32 +167,61 @@ abstract sealed class OwnerSession implements AutoCloseable {
     private final StateDirLock lock;
     private final StateStore store;
     private final PairingService pairing;
+    private final OAuthServer oauth;
 
-    private Direct(StateDirLock lock, StateStore store, PairingService pairing) {
+    private Direct(StateDirLock lock, StateStore store, PairingService pairing, OAuthServer oauth) {
       this.lock = lock;
       this.store = store;
       this.pairing = pairing;
+      this.oauth = oauth;
     }
 
     static Direct open(GatewayTarget target, StateDirLock lock) {
+      StateStore store;
       try {
-        StateStore store = StateStore.open(target.config().databaseFile());
+        store = StateStore.open(target.config().databaseFile());
+      } catch (RuntimeException e) {
+        lock.close();
+        throw e;
+      }
+      try {
+        Clock clock = Clock.systemUTC();
         PairingService pairing =
             PairingService.create(
                 store,
                 target.config().auth(),
                 target.config().pairing(),
-                Clock.systemUTC(),
+                clock,
                 PairingListener.none());
-        return new Direct(lock, store, pairing);
+        // The issuer the gateway will have on its configured port (static tokens are not bound to
+        // it; only the token.* methods use this server).
+        String issuer = McpEndpoint.baseUrl(target.config());
+        OAuthServer oauth =
+            new OAuthServer(
+                store,
+                pairing,
+                clock,
+                () -> issuer,
+                McpEndpoint.PATH,
+                ClientDocuments.disabled(),
+                OAuthEvents.none());
+        return new Direct(lock, store, pairing, oauth);
       } catch (RuntimeException e) {
-        lock.close();
+        try {
+          store.close();
+        } finally {
+          lock.close();
+        }
         throw e;
       }
     }
 
     @Override
     JsonNode call(String method, ObjectNode params) {
+      if (TokenMethods.handles(method)) {
+        return TokenMethods.invokeDirect(
+            oauth, method, Optional.of(params), Approver.offlineOwner());
+      }
       return PairingMethods.invokeDirect(
           pairing, method, Optional.of(params), Approver.offlineOwner());
     }

@@ -46,19 +46,22 @@ final class HttpRoutes extends Handler.Abstract {
   private final BooleanSupplier ready;
   private final List<Mount> mounts;
   private final List<Route> routes;
+  private final List<String> trustedProxies;
 
   HttpRoutes(
       String version,
       LongSupplier uptimeMs,
       BooleanSupplier ready,
       List<Mount> mounts,
-      List<Route> routes) {
+      List<Route> routes,
+      List<String> trustedProxies) {
     super(InvocationType.BLOCKING);
     this.version = version;
     this.uptimeMs = uptimeMs;
     this.ready = ready;
     this.mounts = List.copyOf(mounts);
     this.routes = List.copyOf(routes);
+    this.trustedProxies = List.copyOf(trustedProxies);
     for (Route route : this.routes) {
       addBean(route.handler(), true);
     }
@@ -116,7 +119,7 @@ final class HttpRoutes extends Handler.Abstract {
     return true;
   }
 
-  private static void serve(
+  private void serve(
       Mount mount, String path, Request request, Response response, Callback callback) {
     long declared = request.getLength();
     if (declared > mount.maxBodyBytes()) {
@@ -156,7 +159,12 @@ final class HttpRoutes extends Handler.Abstract {
                       Objects.requireNonNullElse(request.getHttpURI().getQuery(), ""),
                       headers,
                       body,
-                      Request.getRemoteAddr(request)));
+                      // Behind a trusted proxy, the forwarded client (rate limits, audit log).
+                      PeerInfo.resolve(
+                              Request.getRemoteAddr(request),
+                              name -> JettyGatewayServer.header(request.getHeaders(), name),
+                              trustedProxies)
+                          .remoteAddress()));
     } catch (RuntimeException e) {
       String ref = Refs.next();
       LOG.error("HTTP {} {} failed (ref {})", request.getMethod(), path, ref, e);

@@ -165,7 +165,8 @@ final class JettyGatewayServer implements GatewayServer {
             this::uptimeMs,
             () -> ready && !connections.closing(),
             httpMounts,
-            httpRoutes));
+            httpRoutes,
+            config.trustedProxies()));
     context.setHandler(upgrades);
     server.setHandler(context);
     // close() drains WebSockets itself within the grace; Jetty's own graceful stop would only
@@ -291,7 +292,7 @@ final class JettyGatewayServer implements GatewayServer {
   }
 
   /** All values of a header joined with commas (several X-Forwarded-For lines form one chain). */
-  private static Optional<String> header(HttpFields headers, String name) {
+  static Optional<String> header(HttpFields headers, String name) {
     List<String> values = headers.getValuesList(name);
     return values.isEmpty() ? Optional.empty() : Optional.of(String.join(",", values));
   }

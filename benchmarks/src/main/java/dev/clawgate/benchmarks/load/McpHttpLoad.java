@@ -65,7 +65,7 @@ final class McpHttpLoad {
   // ---- the MCP session ------------------------------------------------------------------------
 
   private McpWire connect(Duration readTimeout) throws IOException {
-    return McpWire.open(address, options.path(), CONNECT_TIMEOUT, readTimeout);
+    return McpWire.open(address, options.path(), CONNECT_TIMEOUT, readTimeout, options.bearer());
   }
 
   private static final Map<String, String> POST_HEADERS =
@@ -435,7 +435,9 @@ final class McpHttpLoad {
           }
           String sessionId = initialize(post);
           // Zero: the stream's reads never time out (keep-alives come every 15 s anyway).
-          stream = McpWire.open(address, options.path(), CONNECT_TIMEOUT, Duration.ZERO);
+          stream =
+              McpWire.open(
+                  address, options.path(), CONNECT_TIMEOUT, Duration.ZERO, options.bearer());
           RawHttp.Head head = stream.openStream(sessionId);
           if (head.status() != 200 || !head.mediaType().equals("text/event-stream")) {
             throw new HandshakeFailure(

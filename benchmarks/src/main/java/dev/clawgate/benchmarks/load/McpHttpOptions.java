@@ -22,6 +22,7 @@ import java.util.Set;
  * @param hold streams: keep the streams open this long once all are open
  * @param readyFile streams: written (JSON) once all streams are open
  * @param gatewayPid the gateway's process id, for its CPU time and resident memory
+ * @param bearer the token every request carries ({@code --bearer-file}), if the gateway needs one
  */
 record McpHttpOptions(
     URI url,
@@ -32,7 +33,8 @@ record McpHttpOptions(
     Duration duration,
     Duration hold,
     Optional<Path> readyFile,
-    OptionalLong gatewayPid) {
+    OptionalLong gatewayPid,
+    Optional<String> bearer) {
 
   static final String COMMAND = "mcp-http";
 
@@ -40,7 +42,7 @@ record McpHttpOptions(
       """
       Usage: clawgate-load mcp-http [options]
 
-      Load on the gateway's MCP endpoint (/mcp, MCP Streamable HTTP; gateway auth mode none).
+      Load on the gateway's MCP endpoint (/mcp, MCP Streamable HTTP).
         --url http://127.0.0.1:18789/mcp   the endpoint (loopback)
         --mode calls|streams          calls: each session is one kept-alive connection doing
                                       tools/call conversations_list back to back (one in flight);
@@ -53,6 +55,8 @@ record McpHttpOptions(
         --hold S                      streams: seconds to hold once all are open (default 30)
         --ready-file F                streams: written once all streams are open
         --gateway-pid P               report the gateway's CPU time and VmRSS
+        --bearer-file F               send Authorization: Bearer <the file's content>
+                                      (a token from clawgate tokens create)
 
       Output: one line of JSON (starting with '{'), then a human summary.
       """;
@@ -67,7 +71,21 @@ record McpHttpOptions(
           "duration",
           "hold",
           "ready-file",
-          "gateway-pid");
+          "gateway-pid",
+          "bearer-file");
+
+  private static String readBearer(String file) {
+    try {
+      String token = java.nio.file.Files.readString(Path.of(file)).strip();
+      if (token.isEmpty() || token.contains("\n") || token.contains("\r")) {
+        throw new IllegalArgumentException("--bearer-file must hold one token: " + file);
+      }
+      return token;
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read --bearer-file " + file + ": " + e.getMessage());
+    }
+  }
 
   /** Parses {@code args} (the command first); throws {@link IllegalArgumentException}. */
   static McpHttpOptions parse(String... args) {
@@ -103,7 +121,8 @@ record McpHttpOptions(
         Optional.ofNullable(values.get("ready-file")).map(Path::of),
         values.containsKey("gateway-pid")
             ? OptionalLong.of(positive(values, "gateway-pid", 1, Long.MAX_VALUE))
-            : OptionalLong.empty());
+            : OptionalLong.empty(),
+        Optional.ofNullable(values.get("bearer-file")).map(McpHttpOptions::readBearer));
   }
 
   private static URI url(String text) {

@@ -45,26 +45,40 @@ final class McpWire implements AutoCloseable {
   private final OutputStream out;
   private final String hostHeader;
   private final String path;
+  private final Map<String, String> always;
   private boolean closed;
 
-  private McpWire(Socket socket, String hostHeader, String path) throws IOException {
+  private McpWire(Socket socket, String hostHeader, String path, Map<String, String> always)
+      throws IOException {
     this.socket = socket;
     this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
     this.out = socket.getOutputStream();
     this.hostHeader = hostHeader;
     this.path = path;
+    this.always = always;
   }
 
-  /** Connects to {@code address}; {@code readTimeout} zero means reads never time out. */
+  /**
+   * Connects to {@code address}; {@code readTimeout} zero means reads never time out. With a {@code
+   * bearer}, every request carries {@code Authorization: Bearer <bearer>}.
+   */
   static McpWire open(
-      InetSocketAddress address, String path, Duration connectTimeout, Duration readTimeout)
+      InetSocketAddress address,
+      String path,
+      Duration connectTimeout,
+      Duration readTimeout,
+      java.util.Optional<String> bearer)
       throws IOException {
     Socket socket = new Socket();
     try {
       socket.setTcpNoDelay(true);
       socket.connect(address, (int) connectTimeout.toMillis());
       socket.setSoTimeout((int) readTimeout.toMillis());
-      return new McpWire(socket, address.getHostString() + ":" + address.getPort(), path);
+      return new McpWire(
+          socket,
+          address.getHostString() + ":" + address.getPort(),
+          path,
+          bearer.map(token -> Map.of("Authorization", "Bearer " + token)).orElse(Map.of()));
     } catch (IOException | RuntimeException e) {
       socket.close();
       throw e;
@@ -78,7 +92,7 @@ final class McpWire implements AutoCloseable {
 
   /** Sends one request and reads its whole answer. */
   Response exchange(String method, Map<String, String> headers, byte[] body) throws IOException {
-    out.write(request(method, path, hostHeader, headers, body));
+    out.write(request(method, path, hostHeader, withAlways(headers), body));
     RawHttp.Head head = RawHttp.readHead(in);
     byte[] content = RawHttp.readBody(in, head, method.equals("HEAD"));
     closed = head.close() || (!head.chunked() && head.header("content-length").isEmpty());
@@ -95,15 +109,25 @@ final class McpWire implements AutoCloseable {
             "GET",
             path,
             hostHeader,
-            Map.of(
-                "Accept",
-                "text/event-stream",
-                SESSION_HEADER,
-                sessionId,
-                "MCP-Protocol-Version",
-                PROTOCOL_VERSION),
+            withAlways(
+                Map.of(
+                    "Accept",
+                    "text/event-stream",
+                    SESSION_HEADER,
+                    sessionId,
+                    "MCP-Protocol-Version",
+                    PROTOCOL_VERSION)),
             new byte[0]));
     return RawHttp.readHead(in);
+  }
+
+  private Map<String, String> withAlways(Map<String, String> headers) {
+    if (always.isEmpty()) {
+      return headers;
+    }
+    Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+    all.putAll(always);
+    return all;
   }
 
   /** The raw input after {@link #openStream}: the stream's (possibly chunk-framed) bytes. */

@@ -445,8 +445,25 @@ public final class OAuthServer {
   /** The owner must consent: show the consent page of {@code authorizationId}. */
   public record NeedsConsent(String authorizationId) implements Authorization {}
 
-  /** Handles {@code GET /oauth/authorize}. */
+  /** How long a browser stays confirmed as the owner's for a client. */
+  public static final Duration BROWSER_TRUST = Duration.ofDays(30);
+
+  /** {@link #authorize(AuthorizeRequest, String, Optional)} from an unknown browser. */
   public Authorization authorize(AuthorizeRequest request, String remoteAddress) {
+    return authorize(request, remoteAddress, Optional.empty());
+  }
+
+  /**
+   * Handles {@code GET /oauth/authorize}.
+   *
+   * <p>A client whose scopes the owner approved before gets its code at once only when {@code
+   * browser} (the id of the user agent, from its cookie) completed an owner-approved authorization
+   * of that client before: the code is sent in the redirect to whoever made this request, so
+   * without such proof anyone could obtain one. Otherwise the owner is asked again (a pairing
+   * request that changes no baseline when approved).
+   */
+  public Authorization authorize(
+      AuthorizeRequest request, String remoteAddress, Optional<String> browser) {
     if (request.clientId().isEmpty()) {
       return new Unredirectable("The request names no client (client_id is missing).");
     }
@@ -495,9 +512,10 @@ public final class OAuthServer {
               client.clientName(),
               Optional.of(client.clientId()),
               Optional.of(RedirectUris.displayHost(redirectUri)));
+      boolean trusted = browser.map(b -> trustedBrowser(b, client.deviceId())).orElse(false);
       PairingService.Consent consent;
       try {
-        consent = pairing.requestConsent(who, scopes, remoteAddress);
+        consent = pairing.requestConsent(who, scopes, remoteAddress, !trusted);
       } catch (ClawgateException e) {
         throw OAuthException.temporarilyUnavailable(e.getMessage());
       }
@@ -512,8 +530,8 @@ public final class OAuthServer {
           store.execute(tx ->
               tx.update(
                   "INSERT INTO oauth_authorizations (authorization_id, client_id, redirect_uri,"
-                      + " state, code_challenge, resource, scopes, request_id, status,"
-                      + " created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+                      + " state, code_challenge, resource, scopes, request_id, browser_hash,"
+                      + " status, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
                       + " 'pending', ?, ?)",
                   id,
                   client.clientId(),
@@ -523,6 +541,7 @@ public final class OAuthServer {
                   resource(),
                   encode(scopes),
                   asked.request().requestId(),
+                  browser.map(Secrets::hash).orElse(null),
                   now,
                   asked.request().expiresAtMs()));
           yield new NeedsConsent(id);
@@ -684,6 +703,7 @@ public final class OAuthServer {
       String challenge,
       ScopeSet scopes,
       String requestId,
+      Optional<byte[]> browserHash,
       String status,
       long expiresAtMs) {}
 
@@ -693,6 +713,15 @@ public final class OAuthServer {
    * completed and later calls answer {@link Gone}.
    */
   public ConsentState consent(String authorizationId) {
+    return consent(authorizationId, Optional.empty());
+  }
+
+  /**
+   * {@link #consent(String)} seen from {@code browser}: when the authorization completes in the
+   * browser that started it, that browser is remembered as the owner's for this client (for {@link
+   * #BROWSER_TRUST}), so its next authorization for approved scopes asks nothing.
+   */
+  public ConsentState consent(String authorizationId, Optional<String> browser) {
     Optional<PendingAuthorization> found = authorization(authorizationId);
     if (found.isEmpty()) {
       return new Gone("This authorization request is unknown. Start again from your application.");
@@ -713,9 +742,19 @@ public final class OAuthServer {
     }
     Optional<PairedDevice> device = pairing.device(client.deviceId());
     ScopeSet baseline = device.flatMap(d -> d.baseline(Role.OPERATOR)).orElse(ScopeSet.empty());
-    if (device.isPresent() && baseline.covers(auth.scopes())) {
+    Optional<PairingRequest> request = pairing.request(auth.requestId());
+    RequestState state = request.map(PairingRequest::state).orElse(RequestState.EXPIRED);
+    // Its own request must have been approved: a re-confirmation asks for scopes the device holds
+    // already, so the baseline alone does not say that the owner answered this authorization.
+    if (state == RequestState.APPROVED && device.isPresent() && baseline.covers(auth.scopes())) {
       if (!finish(auth.id(), "completed")) {
         return new Gone("This authorization is complete. You can close this page.");
+      }
+      if (browser.isPresent()
+          && auth.browserHash().isPresent()
+          && java.security.MessageDigest.isEqual(
+              Secrets.hash(browser.get()), auth.browserHash().get())) {
+        trustBrowser(browser.get(), client.deviceId());
       }
       events.on(OAuthEvents.Event.CONSENT_APPROVED);
       return new Decided(
@@ -727,9 +766,7 @@ public final class OAuthServer {
               auth.challenge(),
               auth.scopes()));
     }
-    Optional<PairingRequest> request = pairing.request(auth.requestId());
     long now = clock.millis();
-    RequestState state = request.map(PairingRequest::state).orElse(RequestState.EXPIRED);
     if (state == RequestState.PENDING && request.get().expiresAtMs() > now) {
       PairingRequest live = request.get();
       return new Waiting(
@@ -757,8 +794,13 @@ public final class OAuthServer {
         errorRedirect(auth.redirectUri(), OAuthException.accessDenied(why), auth.state()));
   }
 
-  /** Approves the authorization's pairing request (the consent page, after the shared secret). */
+  /** {@link #approve(String, Approver, Optional)} from an unknown browser. */
   public ConsentState approve(String authorizationId, Approver approver) {
+    return approve(authorizationId, approver, Optional.empty());
+  }
+
+  /** Approves the authorization's pairing request (the consent page, after the shared secret). */
+  public ConsentState approve(String authorizationId, Approver approver, Optional<String> browser) {
     Optional<PendingAuthorization> auth = authorization(authorizationId);
     if (auth.isPresent() && auth.get().status().equals("pending")) {
       Optional<PairingRequest> request = pairing.request(auth.get().requestId());
@@ -766,7 +808,7 @@ public final class OAuthServer {
         pairing.approve(auth.get().requestId(), Optional.empty(), approver);
       }
     }
-    return consent(authorizationId);
+    return consent(authorizationId, browser);
   }
 
   /** Rejects the authorization's pairing request (the consent page's "Deny"). */
@@ -779,6 +821,31 @@ public final class OAuthServer {
       }
     }
     return consent(authorizationId);
+  }
+
+  private boolean trustedBrowser(String browser, String deviceId) {
+    long now = clock.millis();
+    return store.read(tx ->
+        tx.scalar(
+            "SELECT COUNT(*) FROM oauth_trusted_browsers WHERE browser_hash = ?"
+                + " AND device_id = ? AND expires_at_ms > ?",
+            Secrets.hash(browser),
+            deviceId,
+            now))
+        > 0;
+  }
+
+  private void trustBrowser(String browser, String deviceId) {
+    long now = clock.millis();
+    store.execute(tx ->
+        tx.update(
+            "INSERT INTO oauth_trusted_browsers (browser_hash, device_id, created_at_ms,"
+                + " expires_at_ms) VALUES (?, ?, ?, ?) ON CONFLICT (browser_hash, device_id)"
+                + " DO UPDATE SET expires_at_ms = excluded.expires_at_ms",
+            Secrets.hash(browser),
+            deviceId,
+            now,
+            now + BROWSER_TRUST.toMillis()));
   }
 
   private Optional<PendingAuthorization> authorization(String id) {
@@ -798,6 +865,7 @@ public final class OAuthServer {
                     rs.getString("code_challenge"),
                     scopes(rs.getString("scopes")),
                     rs.getString("request_id"),
+                    Optional.ofNullable(rs.getBytes("browser_hash")),
                     rs.getString("status").equals("pending") && rs.getLong("expires_at_ms") <= now
                         ? "expired"
                         : rs.getString("status"),
@@ -1434,6 +1502,7 @@ public final class OAuthServer {
     return store.write(tx -> {
       int n = tx.update("DELETE FROM oauth_authorizations WHERE expires_at_ms < ?", now - day);
       n += tx.update("DELETE FROM oauth_codes WHERE expires_at_ms < ?", now - day);
+      n += tx.update("DELETE FROM oauth_trusted_browsers WHERE expires_at_ms < ?", now);
       n +=
           tx.update(
               "DELETE FROM bearer_tokens WHERE kind <> 'static' AND (expires_at_ms < ?"

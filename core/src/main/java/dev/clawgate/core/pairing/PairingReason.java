@@ -5,7 +5,10 @@ public enum PairingReason {
   NOT_PAIRED("not-paired", "device is not approved yet"),
   ROLE_UPGRADE("role-upgrade", "device is asking for a role it has not been approved for"),
   SCOPE_UPGRADE("scope-upgrade", "device is asking for more scopes than currently approved"),
-  METADATA_UPGRADE("metadata-upgrade", "device platform changed and must be re-approved");
+  METADATA_UPGRADE("metadata-upgrade", "device platform changed and must be re-approved"),
+  /** An OAuth client signing in again from a browser the owner has not confirmed. */
+  REAUTHORIZE(
+      "re-authorize", "client is signing in again from a browser the owner has not confirmed");
 
   private final String wireName;
   private final String requirement;

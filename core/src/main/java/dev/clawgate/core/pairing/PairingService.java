@@ -224,9 +224,13 @@ public final class PairingService implements ConnectAuthorizer {
    * Asks the owner for operator {@code scopes} on behalf of a keyless device, under the rules of
    * every pairing request: one pending request per device with a stable id, amended in place.
    *
+   * @param reconfirm whether to ask even when the scopes are approved already (an OAuth client
+   *     signing in from a browser the owner has not confirmed): the request then asks for all of
+   *     {@code scopes} again, and approving it changes no baseline
    * @throws dev.clawgate.protocol.ClawgateException when the caps on pending requests are reached
    */
-  public Consent requestConsent(KeylessDevice who, ScopeSet scopes, String remoteAddress) {
+  public Consent requestConsent(
+      KeylessDevice who, ScopeSet scopes, String remoteAddress, boolean reconfirm) {
     long now = clock.millis();
     List<Runnable> afterCommit = new ArrayList<>();
     Consent consent =
@@ -234,7 +238,8 @@ public final class PairingService implements ConnectAuthorizer {
           Optional<PairedDevice> device = PairingRepository.device(tx, who.deviceId());
           ScopeSet baseline =
               device.flatMap(d -> d.baseline(Role.OPERATOR)).orElse(ScopeSet.empty());
-          if (device.isPresent() && baseline.covers(scopes)) {
+          boolean covered = device.isPresent() && baseline.covers(scopes);
+          if (covered && !reconfirm) {
             return new Covered(device.get());
           }
           PendingRequests.Subject subject =
@@ -248,18 +253,15 @@ public final class PairingService implements ConnectAuthorizer {
                   who.clientId(),
                   Optional.of(who.kind().wireName()),
                   Role.OPERATOR,
-                  baseline.missing(scopes),
+                  covered ? scopes : baseline.missing(scopes),
                   remoteAddress);
+          PairingReason reason =
+              covered
+                  ? PairingReason.REAUTHORIZE
+                  : device.isPresent() ? PairingReason.SCOPE_UPGRADE : PairingReason.NOT_PAIRED;
           PendingRequests.Upsert upsert =
               PendingRequests.upsert(
-                  tx,
-                  subject,
-                  device.isPresent() ? PairingReason.SCOPE_UPGRADE : PairingReason.NOT_PAIRED,
-                  device.isPresent(),
-                  config,
-                  now,
-                  listener,
-                  afterCommit);
+                  tx, subject, reason, device.isPresent(), config, now, listener, afterCommit);
           return switch (upsert) {
             case PendingRequests.Pending pending -> new Asked(pending.request());
             case PendingRequests.LimitReached limit -> throw limit.error();

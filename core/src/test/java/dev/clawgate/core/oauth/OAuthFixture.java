@@ -122,8 +122,11 @@ final class OAuthFixture implements AutoCloseable {
         Optional.of(RESOURCE));
   }
 
+  /** The owner's browser: the one every authorization of these tests comes from. */
+  static final String BROWSER = "owner-browser-0000000000000000000000000000000";
+
   OAuthServer.Authorization authorize(OAuthServer.AuthorizeRequest request) {
-    return server.authorize(request, REMOTE);
+    return server.authorize(request, REMOTE, Optional.of(BROWSER));
   }
 
   /** The pending pairing request behind a consent page. */
@@ -138,7 +141,7 @@ final class OAuthFixture implements AutoCloseable {
   String approve(String authorizationId) {
     PairingRequest request = pendingRequest(authorizationId);
     pairing.approve(request.requestId(), Optional.empty(), owner());
-    OAuthServer.ConsentState decided = server.consent(authorizationId);
+    OAuthServer.ConsentState decided = server.consent(authorizationId, Optional.of(BROWSER));
     assertThat(decided).isInstanceOf(OAuthServer.Decided.class);
     return ((OAuthServer.Decided) decided).location();
   }

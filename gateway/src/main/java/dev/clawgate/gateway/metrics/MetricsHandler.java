@@ -2,9 +2,9 @@ package dev.clawgate.gateway.metrics;
 
 import dev.clawgate.core.oauth.OAuthEvents;
 import dev.clawgate.gateway.mcp.McpPrincipal;
-import dev.clawgate.gateway.mcp.http.Authentication;
 import dev.clawgate.gateway.mcp.http.Authenticator;
 import dev.clawgate.gateway.mcp.http.BearerChallenges;
+import dev.clawgate.gateway.mcp.http.BearerGate;
 import dev.clawgate.protocol.Scope;
 import dev.clawgate.protocol.ScopeSet;
 import java.nio.ByteBuffer;
@@ -48,8 +48,7 @@ public final class MetricsHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsHandler.class);
 
   private final GatewayMetrics metrics;
-  private final Authenticator authenticator;
-  private final Supplier<BearerChallenges> challenges;
+  private final BearerGate gate;
 
   /**
    * @param metrics what a scrape answers
@@ -69,8 +68,7 @@ public final class MetricsHandler extends Handler.Abstract {
       GatewayMetrics metrics, Authenticator authenticator, Supplier<BearerChallenges> challenges) {
     super(InvocationType.BLOCKING);
     this.metrics = Objects.requireNonNull(metrics, "null metrics");
-    this.authenticator = Objects.requireNonNull(authenticator, "null authenticator");
-    this.challenges = Objects.requireNonNull(challenges, "null challenges");
+    this.gate = new BearerGate(authenticator, challenges);
   }
 
   private static Supplier<BearerChallenges> constant(BearerChallenges challenges) {
@@ -103,31 +101,29 @@ public final class MetricsHandler extends Handler.Abstract {
       text(response, HttpStatus.METHOD_NOT_ALLOWED_405, "method not allowed", callback);
       return;
     }
-    McpPrincipal principal;
-    switch (authenticator.authenticate(request)) {
-      case Authentication.Granted granted -> principal = granted.principal();
-      case Authentication.Refused refused -> {
-        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenges.get().refused(refused));
-        text(
+    McpPrincipal principal =
+        gate.authenticate(
+            request,
             response,
-            refused.status(),
-            (refused.status() == HttpStatus.UNAUTHORIZED_401 ? "unauthorized: " : "bad request: ")
-                + refused.description(),
-            callback);
-        return;
-      }
+            callback,
+            (refusing, refused, refusedCallback) ->
+                text(
+                    refusing,
+                    refused.status(),
+                    (refused.status() == HttpStatus.UNAUTHORIZED_401
+                            ? "unauthorized: "
+                            : "bad request: ")
+                        + refused.description(),
+                    refusedCallback));
+    if (principal == null) {
+      return;
     }
     if (!principal.scopes().allows(Scope.READ)) {
       metrics.oauthEvent(OAuthEvents.Event.INSUFFICIENT_SCOPE);
-      response
-          .getHeaders()
-          .put(
-              HttpHeader.WWW_AUTHENTICATE,
-              challenges
-                  .get()
-                  .insufficientScope(
-                      principal.scopes().union(ScopeSet.of(Scope.READ)),
-                      "metrics require " + Scope.READ.name()));
+      gate.challengeInsufficientScope(
+          response,
+          principal.scopes().union(ScopeSet.of(Scope.READ)),
+          "metrics require " + Scope.READ.name());
       text(
           response,
           HttpStatus.FORBIDDEN_403,

@@ -52,7 +52,16 @@ final class ConsentPage {
         .append("<b>")
         .append(escape(view.redirectHost()))
         .append("</b>.</p>\n");
-    body.append("<h2>").append(view.held().isEmpty() ? "It asks to" : "It now also asks to");
+    boolean again = !view.held().isEmpty() && view.held().covers(view.asked());
+    if (again) {
+      body.append("<p>You allowed it before, but not from this browser. Confirm it is you")
+          .append(" who is signing it in now.</p>\n");
+    }
+    body.append("<h2>")
+        .append(
+            again
+                ? "It asks again to"
+                : view.held().isEmpty() ? "It asks to" : "It now also asks to");
     body.append("</h2>\n<ul>\n");
     for (String scope : view.asked().names()) {
       body.append("<li><b>")
@@ -62,7 +71,7 @@ final class ConsentPage {
           .append("</code></li>\n");
     }
     body.append("</ul>\n");
-    if (!view.held().isEmpty()) {
+    if (!view.held().isEmpty() && !again) {
       body.append("<p class=muted>Already allowed: ")
           .append(escape(String.join(", ", view.held().names())))
           .append(".</p>\n");

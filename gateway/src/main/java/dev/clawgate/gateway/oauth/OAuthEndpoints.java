@@ -47,6 +47,7 @@ public final class OAuthEndpoints {
   public static final long MAX_BODY = 64 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(OAuthEndpoints.class);
+  private static final String BROWSER_COOKIE = "clawgate_browser";
 
   private final OAuthServer server;
   private final GatewayConfig.AuthConfig auth;
@@ -188,6 +189,7 @@ public final class OAuthEndpoints {
     } catch (IllegalArgumentException e) {
       return page(400, "Bad authorization request", String.valueOf(e.getMessage()));
     }
+    String browser = browser(request).orElseGet(() -> Forms.randomId());
     OAuthServer.Authorization outcome =
         server.authorize(
             new OAuthServer.AuthorizeRequest(
@@ -199,14 +201,54 @@ public final class OAuthEndpoints {
                 opt(query, "code_challenge_method"),
                 opt(query, "scope"),
                 opt(query, "resource")),
-            request.remoteAddress());
-    return switch (outcome) {
-      case OAuthServer.Unredirectable bad ->
-          page(400, "This authorization request cannot be completed", bad.message());
-      case OAuthServer.Redirect redirect -> redirect(redirect.location());
-      case OAuthServer.NeedsConsent consent ->
-          redirect("/oauth/consent?id=" + Forms.encode(consent.authorizationId()));
-    };
+            request.remoteAddress(),
+            Optional.of(browser));
+    HttpEndpoint.Reply reply =
+        switch (outcome) {
+          case OAuthServer.Unredirectable bad ->
+              page(400, "This authorization request cannot be completed", bad.message());
+          case OAuthServer.Redirect redirect -> redirect(redirect.location());
+          case OAuthServer.NeedsConsent consent ->
+              redirect("/oauth/consent?id=" + Forms.encode(consent.authorizationId()));
+        };
+    return withBrowserCookie(reply, browser);
+  }
+
+  /**
+   * The browser id cookie: it lets a browser that completed an owner-approved authorization of a
+   * client skip the consent next time (see {@link OAuthServer#authorize}). HttpOnly, SameSite=Lax
+   * (sent on the top-level navigation from the client to {@code /oauth/authorize}), Secure when the
+   * gateway is reached over https.
+   */
+  private HttpEndpoint.Reply withBrowserCookie(HttpEndpoint.Reply reply, String browser) {
+    Map<String, String> headers = new LinkedHashMap<>(reply.headers());
+    headers.put(
+        "Set-Cookie",
+        BROWSER_COOKIE
+            + "="
+            + browser
+            + "; Path=/oauth/; Max-Age="
+            + OAuthServer.BROWSER_TRUST.toSeconds()
+            + "; HttpOnly; SameSite=Lax"
+            + (server.issuer().startsWith("https://") ? "; Secure" : ""));
+    return new HttpEndpoint.Reply(reply.status(), reply.contentType(), reply.body(), headers);
+  }
+
+  /** The browser id from the request's cookie, when it has a well-formed one. */
+  private static Optional<String> browser(HttpEndpoint.Request request) {
+    for (String header : request.headers().getOrDefault("cookie", java.util.List.of())) {
+      for (String cookie : header.split(";")) {
+        String[] pair = cookie.trim().split("=", 2);
+        if (pair.length == 2 && pair[0].trim().equals(BROWSER_COOKIE)) {
+          // RFC 2965 clients quote the value.
+          String value = pair[1].trim().replaceAll("^\"|\"$", "");
+          if (value.matches("[A-Za-z0-9_-]{43}")) {
+            return Optional.of(value);
+          }
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private HttpEndpoint.Reply consentPage(HttpEndpoint.Request request) {
@@ -217,7 +259,10 @@ public final class OAuthEndpoints {
       return page(400, "Bad request", String.valueOf(e.getMessage()));
     }
     return consentReply(
-        server.consent(query.getOrDefault("id", "")), query.containsKey("wait"), "", 200);
+        server.consent(query.getOrDefault("id", ""), browser(request)),
+        query.containsKey("wait"),
+        "",
+        200);
   }
 
   private HttpEndpoint.Reply consentDecision(HttpEndpoint.Request request) {
@@ -254,7 +299,9 @@ public final class OAuthEndpoints {
         new Approver("owner:consent-page", ScopeSet.of(Scope.ADMIN), Optional.empty(), address);
     try {
       OAuthServer.ConsentState state =
-          decision.equals("approve") ? server.approve(id, owner) : server.deny(id, owner);
+          decision.equals("approve")
+              ? server.approve(id, owner, browser(request))
+              : server.deny(id, owner);
       return consentReply(state, false, "", 200);
     } catch (ClawgateException e) {
       return consentReply(server.consent(id), false, String.valueOf(e.getMessage()), 409);
@@ -420,6 +467,15 @@ public final class OAuthEndpoints {
       }
       return out;
     }
+
+    /** 32 random bytes, base64url (43 characters). */
+    static String randomId() {
+      byte[] raw = new byte[32];
+      RANDOM.nextBytes(raw);
+      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     static String encode(String value) {
       return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);

@@ -251,6 +251,30 @@ class OAuthAttacksTest {
   }
 
   @Test
+  void anApprovedClientSignedInFromAnotherBrowserAsksTheOwnerAgain() throws Exception {
+    try (GatewayUnderTest gateway = GatewayUnderTest.ownerApprovesEveryPairing(stateDir);
+        Owner owner = Owner.connect(gateway)) {
+      Ready ready = approvedCode(gateway, owner);
+      ready.client().exchange(ready.code(), ready.attempt().verifier());
+      // Anyone can learn the client id (registering the same metadata returns it) and start an
+      // authorization with a verifier of their own; the code would come back in their redirect.
+      OAuthClient other = new OAuthClient(gateway.port()).discover();
+      assertThat(other.register("Victim", OAuthClient.REDIRECT).path("client_id").asString())
+          .isEqualTo(ready.client().clientId);
+      OAuthClient.Attempt attempt = other.authorize("operator.read");
+      assertThat(attempt.response().statusCode()).isEqualTo(303);
+      assertThat(attempt.location()).startsWith("/oauth/consent?id=");
+      HttpResponse<String> page = other.follow(attempt.location());
+      assertThat(page.body()).contains("not from this browser");
+      JsonNode asked = owner.pendingRequest(OAuthEndToEndTest.requestIdOn(page.body()));
+      assertThat(asked.path("reason").asString()).isEqualTo("re-authorize");
+      // The owner's own browser still passes without asking.
+      OAuthClient.Attempt owners = ready.client().authorize("operator.read");
+      assertThat(OAuthClient.callback(owners.location())).containsKey("code");
+    }
+  }
+
+  @Test
   void aHostileOriginIsRefusedBeforeAnythingElse() throws Exception {
     try (GatewayUnderTest gateway = GatewayUnderTest.ownerApprovesEveryPairing(stateDir);
         Owner owner = Owner.connect(gateway)) {

@@ -27,8 +27,14 @@ import tools.jackson.databind.JsonNode;
  */
 final class OAuthClient {
   static final String REDIRECT = "http://127.0.0.1:43117/callback";
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+  /** A browser of its own: it keeps the gateway's cookies, as the owner's browser would. */
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .cookieHandler(new java.net.CookieManager())
+          .build();
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   final String base;
@@ -61,7 +67,7 @@ final class OAuthClient {
       uris.append(uris.isEmpty() ? "" : ",").append('"').append(redirect).append('"');
     }
     HttpResponse<String> response =
-        HTTP.send(
+        http.send(
             HttpRequest.newBuilder(URI.create(endpoint("registration_endpoint")))
                 .header("Content-Type", "application/json")
                 .POST(
@@ -118,7 +124,7 @@ final class OAuthClient {
   }
 
   HttpResponse<String> token(Map<String, String> params) throws Exception {
-    return HTTP.send(
+    return http.send(
         HttpRequest.newBuilder(URI.create(endpoint("token_endpoint")))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(HttpRequest.BodyPublishers.ofString(form(params)))
@@ -154,7 +160,7 @@ final class OAuthClient {
   }
 
   HttpResponse<String> consentDecision(String id, String secret, String decision) throws Exception {
-    return HTTP.send(
+    return http.send(
         HttpRequest.newBuilder(URI.create(base + "/oauth/consent"))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(
@@ -175,11 +181,11 @@ final class OAuthClient {
     if (!session.isEmpty()) {
       request.header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-11-25");
     }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> get(String url) throws Exception {
-    return HTTP.send(
+    return http.send(
         HttpRequest.newBuilder(URI.create(url)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }

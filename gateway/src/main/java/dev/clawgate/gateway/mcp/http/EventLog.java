@@ -1,12 +1,9 @@
 package dev.clawgate.gateway.mcp.http;
 
 import dev.clawgate.mcp.server.Outbound;
-import dev.clawgate.protocol.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -48,12 +45,7 @@ final class EventLog implements Outbound {
   /** Appends a message and sends it on the open GET stream, if any. */
   @Override
   public void write(ObjectNode message) throws IOException {
-    String json;
-    try {
-      json = Json.mapper().writeValueAsString(message);
-    } catch (JacksonException e) {
-      throw new IOException("could not encode a message: " + e.getOriginalMessage(), e);
-    }
+    String json = Replies.encode(message, "a message");
     synchronized (this) {
       if (closed) {
         throw new IOException("the MCP session is closed");
@@ -135,7 +127,6 @@ final class EventLog implements Outbound {
 
   /** One SSE {@code message} event. Compact JSON holds no raw newline, so one data line does. */
   static byte[] event(String id, String json) {
-    return ("id: " + id + "\nevent: message\ndata: " + json + "\n\n")
-        .getBytes(StandardCharsets.UTF_8);
+    return Replies.event(id, "message", json);
   }
 }

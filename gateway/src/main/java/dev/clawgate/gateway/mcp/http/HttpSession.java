@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,24 +13,16 @@ import org.slf4j.LoggerFactory;
  * One Streamable HTTP session: the {@link McpSession}, the principal it is bound to, its GET
  * stream's {@link EventLog}, and the POSTs still waiting for answers. Thread-safe.
  */
-final class HttpSession {
+final class HttpSession extends McpHttpSession {
   private static final Logger LOG = LoggerFactory.getLogger(HttpSession.class);
 
-  final String id;
-  final McpPrincipal principal;
   final McpSession mcp;
   final EventLog events;
-  private final AutoCloseable resources;
-  private final Consumer<McpPrincipal> principalChanged;
-  private final AtomicReference<McpPrincipal> lastSeen;
 
   private final Set<PostExchange> exchanges = ConcurrentHashMap.newKeySet();
   private final AtomicInteger streams = new AtomicInteger(); // open POST exchanges and GET streams
   private final AtomicInteger streamNumbers = new AtomicInteger(); // 0 is the GET stream
   private volatile long lastActiveMillis;
-
-  // Guarded by this.
-  private boolean closed;
 
   HttpSession(
       String id,
@@ -40,50 +30,11 @@ final class HttpSession {
       SessionFactory.Opened opened,
       EventLog events,
       long nowMillis) {
-    this.id = id;
-    this.principal = principal;
+    super(id, principal, LOG, "MCP session");
+    bind(opened);
     this.mcp = opened.session();
-    this.resources = opened.resources();
-    this.principalChanged = opened.principalChanged();
-    this.lastSeen = new AtomicReference<>(principal);
     this.events = events;
     this.lastActiveMillis = nowMillis;
-  }
-
-  /** Whether {@code principal} may use this session: the one that created it. */
-  boolean ownedBy(McpPrincipal other) {
-    return principal.id().equals(other.id());
-  }
-
-  /**
-   * Notes the principal of a request of the owner: when its scopes differ from the last seen (a
-   * step-up, or a narrower token), tells the factory's {@code principalChanged} hook, once per
-   * change even when requests race.
-   */
-  void observe(McpPrincipal current) {
-    while (true) {
-      McpPrincipal last = lastSeen.get();
-      if (last.scopes().equals(current.scopes())) {
-        return;
-      }
-      if (lastSeen.compareAndSet(last, current)) {
-        break;
-      }
-    }
-    LOG.debug(
-        "MCP session {}: {} now holds {} (was other scopes)",
-        logId(),
-        current.id(),
-        current.scopes().names());
-    try {
-      principalChanged.accept(current);
-    } catch (RuntimeException e) {
-      LOG.warn("MCP session {}: adjusting to new scopes failed", logId(), e);
-    }
-  }
-
-  synchronized boolean isClosed() {
-    return closed;
   }
 
   /** The number of a new POST stream, for its event ids. */
@@ -103,7 +54,7 @@ final class HttpSession {
   /** Registers a waiting POST; false when the session is closed. */
   boolean register(PostExchange exchange) {
     synchronized (this) {
-      if (closed) {
+      if (isClosed()) {
         return false;
       }
       exchanges.add(exchange);
@@ -138,35 +89,12 @@ final class HttpSession {
     }
   }
 
-  /**
-   * Closes the MCP session (cancelling its tool calls), ends the GET stream and every waiting POST
-   * with what it has, and releases the factory's resources. Idempotent.
-   */
-  void close() {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-    }
-    try {
-      mcp.close();
-    } catch (RuntimeException e) {
-      LOG.warn("MCP session {}: close failed", logId(), e);
-    }
+  /** Ends the GET stream and every waiting POST with what it has. */
+  @Override
+  void closeStreams() {
     events.close();
     for (PostExchange exchange : List.copyOf(exchanges)) {
       exchange.sessionClosed();
     }
-    try {
-      resources.close();
-    } catch (Exception e) {
-      LOG.warn("MCP session {}: releasing its resources failed", logId(), e);
-    }
-  }
-
-  /** A prefix of the id, enough to tell sessions apart in logs without leaking the credential. */
-  String logId() {
-    return id.substring(0, Math.min(6, id.length()));
   }
 }

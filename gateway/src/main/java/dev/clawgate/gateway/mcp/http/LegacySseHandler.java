@@ -1,42 +1,24 @@
 package dev.clawgate.gateway.mcp.http;
 
 import dev.clawgate.gateway.mcp.McpPrincipal;
-import dev.clawgate.protocol.Json;
-import dev.clawgate.protocol.ScopeSet;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * MCP's deprecated HTTP+SSE transport (protocol revision 2024-11-05), for clients that predate
@@ -80,9 +62,7 @@ public final class LegacySseHandler extends Handler.Abstract {
   private static final String ALLOWED_METHODS = "GET, POST, OPTIONS";
   private static final String CORS_ALLOW_HEADERS =
       "Authorization, Content-Type, Accept, Last-Event-ID";
-  private static final String CORS_MAX_AGE_SECONDS = "600";
-  private static final String RETRY_AFTER_SECONDS = "30";
-  private static final byte[] SSE_KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
+  private static final String CORS_EXPOSE_HEADERS = "WWW-Authenticate";
 
   /** What a session id may look like: base64url, not absurdly long. Ours are 22 characters. */
   private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
@@ -91,18 +71,13 @@ public final class LegacySseHandler extends Handler.Abstract {
   private static final Pattern ENDPOINT_PATH = Pattern.compile("/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*");
 
   private final SessionFactory factory;
-  private final Authenticator authenticator;
-  private final ToolScopes toolScopes;
-  private final BearerChallenges challenges;
-  private final Predicate<String> allowedOrigin;
+  private final RequestGate gate;
   private final StreamableHttpLimits limits;
   private final String ssePath;
   private final String messagesPath;
   private final String endpointPath;
 
-  private final ConcurrentHashMap<String, LegacySseSession> sessions = new ConcurrentHashMap<>();
-  private final AtomicInteger sessionCount = new AtomicInteger();
-  private final SecureRandom random = new SecureRandom();
+  private final SessionTable<LegacySseSession> sessions;
   private volatile @Nullable ScheduledExecutorService scheduler;
 
   /**
@@ -186,11 +161,17 @@ public final class LegacySseHandler extends Handler.Abstract {
       String endpointPath) {
     super(InvocationType.BLOCKING); // reads the (bounded) POST body with blocking reads
     this.factory = Objects.requireNonNull(factory, "null factory");
-    this.authenticator = Objects.requireNonNull(authenticator, "null authenticator");
-    this.toolScopes = Objects.requireNonNull(toolScopes, "null toolScopes");
-    this.challenges = new BearerChallenges(resourceMetadataUrl);
-    this.allowedOrigin = Objects.requireNonNull(allowedOrigin, "null allowedOrigin");
+    this.gate =
+        new RequestGate(
+            authenticator,
+            toolScopes,
+            resourceMetadataUrl,
+            allowedOrigin,
+            ALLOWED_METHODS,
+            CORS_ALLOW_HEADERS,
+            CORS_EXPOSE_HEADERS);
     this.limits = Objects.requireNonNull(limits, "null limits");
+    this.sessions = new SessionTable<>(limits.maxSessions());
     this.ssePath = exactPath(ssePath, "ssePath");
     this.messagesPath = exactPath(messagesPath, "messagesPath");
     this.endpointPath = exactPath(endpointPath, "endpointPath");
@@ -216,15 +197,7 @@ public final class LegacySseHandler extends Handler.Abstract {
 
   @Override
   protected void doStart() throws Exception {
-    ScheduledThreadPoolExecutor executor =
-        new ScheduledThreadPoolExecutor(
-            1,
-            runnable -> {
-              Thread thread = new Thread(runnable, "clawgate-mcp-sse");
-              thread.setDaemon(true);
-              return thread;
-            });
-    executor.setRemoveOnCancelPolicy(true);
+    ScheduledThreadPoolExecutor executor = StreamedBody.scheduler("clawgate-mcp-sse");
     scheduler = executor;
     super.doStart();
   }
@@ -233,7 +206,7 @@ public final class LegacySseHandler extends Handler.Abstract {
   protected void doStop() throws Exception {
     ScheduledExecutorService executor = scheduler;
     scheduler = null; // from now on, new requests get 503
-    for (LegacySseSession session : List.copyOf(sessions.values())) {
+    for (LegacySseSession session : sessions.all()) {
       closeSession(session);
     }
     if (executor != null) {
@@ -243,62 +216,21 @@ public final class LegacySseHandler extends Handler.Abstract {
   }
 
   @Override
-  public boolean handle(Request request, Response jettyResponse, Callback jettyCallback) {
-    Callback callback = new OnceCallback(jettyCallback);
-    try {
-      serve(request, jettyResponse, callback);
-    } catch (RuntimeException e) {
-      LOG.error("MCP SSE {} failed", request.getMethod(), e);
-      if (jettyResponse.isCommitted()) {
-        callback.failed(e);
-      } else {
-        jettyResponse.getHeaders().clear();
-        error(jettyResponse, HttpStatus.INTERNAL_SERVER_ERROR_500, "Internal error", callback);
-      }
-    }
+  public boolean handle(Request request, Response response, Callback callback) {
+    // A 500 goes without the CORS headers.
+    RequestGate.handle(request, response, callback, LOG, "MCP SSE", this::serve, (rq, rs) -> {});
     return true;
   }
 
   private void serve(Request request, Response response, Callback callback) {
-    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-    if (origin != null && !allowedOrigin.test(origin)) {
-      error(response, HttpStatus.FORBIDDEN_403, "Forbidden: origin not allowed", callback);
+    McpPrincipal principal = gate.admit(request, response, callback);
+    if (principal == null) {
       return;
     }
     String method = request.getMethod();
-    if (origin != null) {
-      response.getHeaders().put("Access-Control-Allow-Origin", origin);
-      response.getHeaders().add(HttpHeader.VARY, "Origin");
-      response.getHeaders().put("Access-Control-Expose-Headers", "WWW-Authenticate");
-    }
-    if (HttpMethod.OPTIONS.is(method)) {
-      // A CORS preflight carries no credentials: it is answered before authentication.
-      response.setStatus(HttpStatus.NO_CONTENT_204);
-      response.getHeaders().put(HttpHeader.ALLOW, ALLOWED_METHODS);
-      if (origin != null) {
-        response.getHeaders().put("Access-Control-Allow-Methods", ALLOWED_METHODS);
-        response.getHeaders().put("Access-Control-Allow-Headers", CORS_ALLOW_HEADERS);
-        response.getHeaders().put("Access-Control-Max-Age", CORS_MAX_AGE_SECONDS);
-      }
-      response.write(true, BufferUtil.EMPTY_BUFFER, callback);
-      return;
-    }
-    McpPrincipal principal;
-    switch (authenticator.authenticate(request)) {
-      case Authentication.Granted granted -> principal = granted.principal();
-      case Authentication.Refused refused -> {
-        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenges.refused(refused));
-        error(
-            response,
-            refused.status(),
-            (refused.status() == 401 ? "Unauthorized: " : "Bad Request: ") + refused.description(),
-            callback);
-        return;
-      }
-    }
     ScheduledExecutorService executor = scheduler;
     if (executor == null) {
-      error(response, HttpStatus.SERVICE_UNAVAILABLE_503, "Service unavailable", callback);
+      Replies.error(response, HttpStatus.SERVICE_UNAVAILABLE_503, "Service unavailable", callback);
       return;
     }
     String path = Request.getPathInContext(request);
@@ -306,18 +238,16 @@ public final class LegacySseHandler extends Handler.Abstract {
       if (HttpMethod.GET.is(method)) {
         openStream(request, response, callback, principal, executor);
       } else {
-        response.getHeaders().put(HttpHeader.ALLOW, "GET");
-        error(response, HttpStatus.METHOD_NOT_ALLOWED_405, "Method not allowed", callback);
+        methodNotAllowed(response, "GET", callback);
       }
     } else if (path.equals(messagesPath)) {
       if (HttpMethod.POST.is(method)) {
         post(request, response, callback, principal);
       } else {
-        response.getHeaders().put(HttpHeader.ALLOW, "POST");
-        error(response, HttpStatus.METHOD_NOT_ALLOWED_405, "Method not allowed", callback);
+        methodNotAllowed(response, "POST", callback);
       }
     } else {
-      error(response, HttpStatus.NOT_FOUND_404, "Not found", callback);
+      Replies.error(response, HttpStatus.NOT_FOUND_404, "Not found", callback);
     }
   }
 
@@ -329,41 +259,33 @@ public final class LegacySseHandler extends Handler.Abstract {
       Callback callback,
       McpPrincipal principal,
       ScheduledExecutorService executor) {
-    if (sessionCount.incrementAndGet() > limits.maxSessions()) {
-      sessionCount.decrementAndGet();
-      response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
-      error(
-          response,
-          HttpStatus.SERVICE_UNAVAILABLE_503,
-          "Service unavailable: too many MCP sessions",
-          callback);
+    StreamedBody stream = new StreamedBody(response, callback);
+    LegacySseSession session =
+        sessions.open(
+            response,
+            callback,
+            () -> {
+              LegacySseSession opening = new LegacySseSession(sessions.newId(), principal, stream);
+              // Queued first: whatever the session writes while it opens comes after it.
+              String endpoint = endpointPath + "?" + SESSION_PARAMETER + "=" + opening.id;
+              stream.send(LegacySseSession.event("endpoint", endpoint));
+              opening.bind(factory.open(principal, opening));
+              return opening;
+            });
+    if (session == null) {
       return;
     }
-    StreamedBody stream = new StreamedBody(response, callback);
-    LegacySseSession session = new LegacySseSession(newSessionId(), principal, stream);
-    // Queued first: whatever the session writes while it opens comes after it.
-    String endpoint = endpointPath + "?" + SESSION_PARAMETER + "=" + session.id;
-    stream.send(LegacySseSession.event("endpoint", endpoint));
-    try {
-      session.open(factory.open(principal, session));
-    } catch (RuntimeException e) {
-      sessionCount.decrementAndGet();
-      throw e;
-    }
-    sessions.put(session.id, session);
-    stream.onDone(failure -> dispatch(executor, () -> ended(session, failure)));
+    sessions.put(session);
+    stream.onDone(failure -> Replies.dispatch(executor, () -> ended(session, failure)));
     if (scheduler == null) { // stopped while opening: doStop may not have seen this session
       closeSession(session);
-      error(response, HttpStatus.SERVICE_UNAVAILABLE_503, "Service unavailable", callback);
+      Replies.error(response, HttpStatus.SERVICE_UNAVAILABLE_503, "Service unavailable", callback);
       return;
     }
-    response.setStatus(HttpStatus.OK_200);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    response.getHeaders().put("X-Accel-Buffering", "no");
+    Replies.sseHeaders(response, "no-store");
     request.addFailureListener(stream::abort);
     try {
-      stream.keepAliveEvery(executor, limits.keepAliveInterval(), SSE_KEEP_ALIVE);
+      stream.keepAliveEvery(executor, limits.keepAliveInterval(), Replies.SSE_KEEP_ALIVE);
     } catch (RejectedExecutionException e) {
       closeSession(session); // stopping: the stream ends after the endpoint event
     }
@@ -383,7 +305,7 @@ public final class LegacySseHandler extends Handler.Abstract {
   private void post(Request request, Response response, Callback callback, McpPrincipal principal) {
     String sessionId = sessionId(request);
     if (sessionId == null) {
-      error(
+      Replies.error(
           response,
           HttpStatus.BAD_REQUEST_400,
           Messages.INVALID_REQUEST,
@@ -391,69 +313,26 @@ public final class LegacySseHandler extends Handler.Abstract {
           callback);
       return;
     }
-    String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-    if (contentType == null || !mediaType(contentType).equals("application/json")) {
-      error(
-          response,
-          HttpStatus.UNSUPPORTED_MEDIA_TYPE_415,
-          "Unsupported Media Type: Content-Type must be application/json",
-          callback);
+    JsonNode message = Replies.readMessage(request, response, limits.maxBodyBytes(), callback);
+    if (message == null) {
       return;
     }
-    long max = limits.maxBodyBytes();
-    byte[] body;
-    try {
-      body = request.getLength() > max ? null : readCapped(request, max);
-    } catch (IOException e) {
-      error(
-          response,
-          HttpStatus.BAD_REQUEST_400,
-          Messages.INVALID_REQUEST,
-          "Bad Request: could not read the body",
-          callback);
-      return;
-    }
-    if (body == null || body.length > max) {
-      error(
-          response,
-          HttpStatus.PAYLOAD_TOO_LARGE_413,
-          Messages.INVALID_REQUEST,
-          "Payload Too Large: the body exceeds " + max + " bytes",
-          callback);
-      return;
-    }
-    JsonNode message;
-    try {
-      message = Json.mapper().readTree(body);
-    } catch (JacksonException e) {
-      message = null;
-    }
-    if (message == null || !(message.isObject() || message.isArray())) {
-      error(
-          response,
-          HttpStatus.BAD_REQUEST_400,
-          Messages.PARSE_ERROR,
-          "Parse error: the body is not a JSON-RPC message",
-          callback);
-      return;
-    }
-    LegacySseSession session = sessions.get(sessionId);
     // Another principal's session is "not found" too: its existence is not revealed.
-    if (session == null || !session.ownedBy(principal) || session.isClosed()) {
-      sessionNotFound(response, callback);
+    LegacySseSession session = sessions.find(sessionId, principal);
+    if (session == null) {
+      Replies.sessionNotFound(response, callback);
       return;
     }
     session.observe(principal);
-    if (!scopesSuffice(message, principal, response, callback)) {
+    if (!gate.scopesSuffice(message, principal, response, callback)) {
       return;
     }
     if (!session.handle(message)) { // closed meanwhile
-      sessionNotFound(response, callback);
+      Replies.sessionNotFound(response, callback);
       return;
     }
     // The answers, if any, come on the stream (tool calls later, from their own threads).
-    response.setStatus(HttpStatus.ACCEPTED_202);
-    response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+    Replies.empty(response, HttpStatus.ACCEPTED_202, callback);
   }
 
   /** The one well-formed {@code sessionId} query parameter, or null. */
@@ -475,84 +354,17 @@ public final class LegacySseHandler extends Handler.Abstract {
     return found != null && SESSION_ID.matcher(found).matches() ? found : null;
   }
 
-  /**
-   * Whether the principal holds the scopes of every tool the message calls; otherwise answers 403
-   * with an {@code insufficient_scope} challenge asking for what it holds plus what the calls need,
-   * and a JSON-RPC error for the first refused call, and returns false: nothing is dispatched.
-   */
-  private boolean scopesSuffice(
-      JsonNode message, McpPrincipal principal, Response response, Callback callback) {
-    ScopeSet held = principal.scopes();
-    ScopeSet needed = ScopeSet.empty();
-    JsonNode firstId = null;
-    String firstTool = null;
-    for (JsonNode element : message.isArray() ? message : List.of(message)) {
-      JsonNode method = element.path("method");
-      JsonNode name = element.path("params").path("name");
-      if (!method.isString()
-          || !method.stringValue().equals("tools/call")
-          || Messages.key(element.path("id")) == null
-          || !name.isString()) {
-        continue;
-      }
-      ScopeSet required = toolScopes.required(name.stringValue());
-      if (!held.covers(required)) {
-        needed = needed.union(required);
-        if (firstId == null) {
-          firstId = element.path("id");
-          firstTool = name.stringValue();
-        }
-      }
-    }
-    if (firstId == null) {
-      return true;
-    }
-    ScopeSet missing = held.missing(needed);
-    String description =
-        "calling " + firstTool + " needs the scope " + String.join(" ", missing.names());
-    response
-        .getHeaders()
-        .put(
-            HttpHeader.WWW_AUTHENTICATE,
-            challenges.insufficientScope(held.union(needed), description));
-    ObjectNode data = Json.mapper().createObjectNode();
-    ArrayNode scopes = data.putArray("requiredScopes");
-    missing.names().forEach(scopes::add);
-    response.setStatus(HttpStatus.FORBIDDEN_403);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    response.write(
-        true,
-        ByteBuffer.wrap(
-            Messages.error(firstId, Messages.SERVER_ERROR, "Forbidden: " + description, data)
-                .getBytes(StandardCharsets.UTF_8)),
-        callback);
-    return false;
-  }
-
   // ---- helpers ----
 
-  private static void sessionNotFound(Response response, Callback callback) {
-    error(
-        response,
-        HttpStatus.NOT_FOUND_404,
-        Messages.SESSION_NOT_FOUND,
-        "Session not found",
-        callback);
+  private static void methodNotAllowed(Response response, String allow, Callback callback) {
+    response.getHeaders().put(HttpHeader.ALLOW, allow);
+    Replies.error(response, HttpStatus.METHOD_NOT_ALLOWED_405, "Method not allowed", callback);
   }
 
   private void closeSession(LegacySseSession session) {
-    if (sessions.remove(session.id, session)) {
-      sessionCount.decrementAndGet();
+    if (sessions.close(session)) {
       LOG.debug("MCP SSE session {} closed", session.logId());
     }
-    session.close();
-  }
-
-  private String newSessionId() {
-    byte[] bytes = new byte[16];
-    random.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   private static String exactPath(String path, String name) {
@@ -561,70 +373,5 @@ public final class LegacySseHandler extends Handler.Abstract {
       throw new IllegalArgumentException(name + " is not an exact path: " + path);
     }
     return path;
-  }
-
-  private static String mediaType(String value) {
-    int semicolon = value.indexOf(';');
-    return (semicolon < 0 ? value : value.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-  }
-
-  /** Reads at most {@code max + 1} bytes, so an over-long body is detected without keeping it. */
-  private static byte[] readCapped(Request request, long max) throws IOException {
-    try (InputStream in = Content.Source.asInputStream(request)) {
-      return in.readNBytes((int) (max + 1));
-    }
-  }
-
-  private static void dispatch(ScheduledExecutorService executor, Runnable task) {
-    try {
-      executor.execute(task);
-    } catch (RejectedExecutionException e) {
-      task.run(); // stopping: run it here
-    }
-  }
-
-  private static void error(Response response, int status, String message, Callback callback) {
-    error(response, status, Messages.SERVER_ERROR, message, callback);
-  }
-
-  /** A small JSON-RPC error body; never a stack trace. */
-  private static void error(
-      Response response, int status, int code, String message, Callback callback) {
-    response.setStatus(status);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    response.write(
-        true,
-        ByteBuffer.wrap(Messages.error(code, message).getBytes(StandardCharsets.UTF_8)),
-        callback);
-  }
-
-  /** Completes the request's callback at most once, whoever gets there first. */
-  private static final class OnceCallback implements Callback {
-    private final Callback delegate;
-    private final AtomicBoolean done = new AtomicBoolean();
-
-    OnceCallback(Callback delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void succeeded() {
-      if (done.compareAndSet(false, true)) {
-        delegate.succeeded();
-      }
-    }
-
-    @Override
-    public void failed(Throwable failure) {
-      if (done.compareAndSet(false, true)) {
-        delegate.failed(failure);
-      }
-    }
-
-    @Override
-    public InvocationType getInvocationType() {
-      return delegate.getInvocationType();
-    }
   }
 }

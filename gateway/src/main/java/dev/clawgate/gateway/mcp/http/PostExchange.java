@@ -16,7 +16,6 @@ import java.util.function.UnaryOperator;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Response;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -135,14 +134,7 @@ final class PostExchange {
   void reply(ObjectNode answer) throws IOException {
     ObjectNode message = decorate.apply(answer);
     // JSON answers are written together when the last has come (writeJson); only SSE writes each.
-    String json = "";
-    if (sse) {
-      try {
-        json = Json.mapper().writeValueAsString(message);
-      } catch (JacksonException e) {
-        throw new IOException("could not encode an answer: " + e.getOriginalMessage(), e);
-      }
-    }
+    String json = sse ? Replies.encode(message, "an answer") : "";
     boolean complete;
     synchronized (this) {
       if (finished) {
@@ -150,10 +142,7 @@ final class PostExchange {
       }
       count(message.path("id"));
       if (sse) {
-        body.send(
-            eventIds
-                ? EventLog.event(streamNumber + "-" + ++seq, json)
-                : ("event: message\ndata: " + json + "\n\n").getBytes(StandardCharsets.UTF_8));
+        body.send(Replies.event(eventIds ? streamNumber + "-" + ++seq : null, "message", json));
       } else {
         collected.add(message);
       }

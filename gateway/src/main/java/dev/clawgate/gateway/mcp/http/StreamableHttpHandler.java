@@ -3,46 +3,34 @@ package dev.clawgate.gateway.mcp.http;
 import dev.clawgate.gateway.mcp.McpPrincipal;
 import dev.clawgate.mcp.server.McpSession;
 import dev.clawgate.protocol.Json;
-import dev.clawgate.protocol.ScopeSet;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -104,27 +92,19 @@ public final class StreamableHttpHandler extends Handler.Abstract {
           + " Mcp-Method, Mcp-Name";
   static final String CORS_EXPOSE_HEADERS =
       "Mcp-Session-Id, WWW-Authenticate, MCP-Protocol-Version";
-  static final String CORS_MAX_AGE_SECONDS = "600";
 
   /** The first revision whose clients take SSE events with empty data (priming events). */
   private static final String PRIMING_SINCE = "2025-11-25";
 
-  private static final String RETRY_AFTER_SECONDS = "30";
-  private static final String TEXT_EVENT_STREAM = "text/event-stream";
-  private static final byte[] SSE_KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
+  private static final String TEXT_EVENT_STREAM = Replies.TEXT_EVENT_STREAM;
 
   private final SessionFactory factory;
-  private final Authenticator authenticator;
-  private final ToolScopes toolScopes;
-  private final BearerChallenges challenges;
-  private final Predicate<String> allowedOrigin;
+  private final RequestGate gate;
   private final StreamableHttpLimits limits;
   private final Clock clock;
 
-  private final ConcurrentHashMap<String, HttpSession> sessions = new ConcurrentHashMap<>();
+  private final SessionTable<HttpSession> sessions;
   private final Set<HttpSession> statelessSessions = ConcurrentHashMap.newKeySet();
-  private final AtomicInteger sessionCount = new AtomicInteger();
-  private final SecureRandom random = new SecureRandom();
   private volatile @Nullable ScheduledExecutorService scheduler;
   private volatile @Nullable ScheduledFuture<?> sweeper;
 
@@ -168,12 +148,18 @@ public final class StreamableHttpHandler extends Handler.Abstract {
       Clock clock) {
     super(InvocationType.BLOCKING); // reads the (bounded) body with blocking reads
     this.factory = Objects.requireNonNull(factory, "null factory");
-    this.authenticator = Objects.requireNonNull(authenticator, "null authenticator");
-    this.toolScopes = Objects.requireNonNull(toolScopes, "null toolScopes");
-    this.challenges = new BearerChallenges(resourceMetadataUrl);
-    this.allowedOrigin = Objects.requireNonNull(allowedOrigin, "null allowedOrigin");
+    this.gate =
+        new RequestGate(
+            authenticator,
+            toolScopes,
+            resourceMetadataUrl,
+            allowedOrigin,
+            ALLOWED_METHODS,
+            CORS_ALLOW_HEADERS,
+            CORS_EXPOSE_HEADERS);
     this.limits = Objects.requireNonNull(limits, "null limits");
     this.clock = Objects.requireNonNull(clock, "null clock");
+    this.sessions = new SessionTable<>(limits.maxSessions());
   }
 
   /** Open sessions. */
@@ -183,15 +169,7 @@ public final class StreamableHttpHandler extends Handler.Abstract {
 
   @Override
   protected void doStart() throws Exception {
-    ScheduledThreadPoolExecutor executor =
-        new ScheduledThreadPoolExecutor(
-            1,
-            runnable -> {
-              Thread thread = new Thread(runnable, "clawgate-mcp-http");
-              thread.setDaemon(true);
-              return thread;
-            });
-    executor.setRemoveOnCancelPolicy(true);
+    ScheduledThreadPoolExecutor executor = StreamedBody.scheduler("clawgate-mcp-http");
     long sweepNanos =
         Math.max(
             Duration.ofMillis(50).toNanos(),
@@ -205,7 +183,7 @@ public final class StreamableHttpHandler extends Handler.Abstract {
 
   @Override
   protected void doStop() throws Exception {
-    for (HttpSession session : List.copyOf(sessions.values())) {
+    for (HttpSession session : sessions.all()) {
       closeSession(session);
     }
     for (HttpSession session : List.copyOf(statelessSessions)) {
@@ -227,7 +205,7 @@ public final class StreamableHttpHandler extends Handler.Abstract {
   void sweepIdleSessions() {
     long now = clock.millis();
     long ttl = limits.idleSessionTtl().toMillis();
-    for (HttpSession session : sessions.values()) {
+    for (HttpSession session : sessions.all()) {
       if (session.idleSince(now, ttl)) {
         LOG.debug("MCP session {} idle, closing it", session.logId());
         closeSession(session);
@@ -244,75 +222,20 @@ public final class StreamableHttpHandler extends Handler.Abstract {
   }
 
   @Override
-  public boolean handle(Request request, Response jettyResponse, Callback jettyCallback) {
-    Callback callback = new OnceCallback(jettyCallback);
-    try {
-      serve(request, jettyResponse, callback);
-    } catch (RuntimeException e) {
-      LOG.error("MCP {} failed", request.getMethod(), e);
-      if (jettyResponse.isCommitted()) {
-        callback.failed(e);
-      } else {
-        jettyResponse.getHeaders().clear();
-        cors(request, jettyResponse);
-        writeError(
-            jettyResponse,
-            HttpStatus.INTERNAL_SERVER_ERROR_500,
-            Messages.SERVER_ERROR,
-            "Internal error",
-            callback);
-      }
-    }
+  public boolean handle(Request request, Response response, Callback callback) {
+    RequestGate.handle(request, response, callback, LOG, "MCP", this::serve, gate::cors);
     return true;
   }
 
   private void serve(Request request, Response response, Callback callback) {
-    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-    if (origin != null && !allowedOrigin.test(origin)) {
-      writeError(
-          response,
-          HttpStatus.FORBIDDEN_403,
-          Messages.SERVER_ERROR,
-          "Forbidden: origin not allowed",
-          callback);
+    McpPrincipal principal = gate.admit(request, response, callback);
+    if (principal == null) {
       return;
     }
-    cors(request, response);
     String method = request.getMethod();
-    if (HttpMethod.OPTIONS.is(method)) {
-      // A CORS preflight carries no credentials: it is answered before authentication.
-      response.setStatus(HttpStatus.NO_CONTENT_204);
-      response.getHeaders().put(HttpHeader.ALLOW, ALLOWED_METHODS);
-      if (origin != null) {
-        response.getHeaders().put("Access-Control-Allow-Methods", ALLOWED_METHODS);
-        response.getHeaders().put("Access-Control-Allow-Headers", CORS_ALLOW_HEADERS);
-        response.getHeaders().put("Access-Control-Max-Age", CORS_MAX_AGE_SECONDS);
-      }
-      response.write(true, BufferUtil.EMPTY_BUFFER, callback);
-      return;
-    }
-    McpPrincipal principal;
-    switch (authenticator.authenticate(request)) {
-      case Authentication.Granted granted -> principal = granted.principal();
-      case Authentication.Refused refused -> {
-        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenges.refused(refused));
-        writeError(
-            response,
-            refused.status(),
-            Messages.SERVER_ERROR,
-            (refused.status() == 401 ? "Unauthorized: " : "Bad Request: ") + refused.description(),
-            callback);
-        return;
-      }
-    }
     ScheduledExecutorService executor = scheduler;
     if (executor == null) {
-      writeError(
-          response,
-          HttpStatus.SERVICE_UNAVAILABLE_503,
-          Messages.SERVER_ERROR,
-          "Service unavailable",
-          callback);
+      Replies.error(response, HttpStatus.SERVICE_UNAVAILABLE_503, "Service unavailable", callback);
       return;
     }
     boolean stateless =
@@ -325,10 +248,9 @@ public final class StreamableHttpHandler extends Handler.Abstract {
       }
     } else if (stateless && (HttpMethod.GET.is(method) || HttpMethod.DELETE.is(method))) {
       response.getHeaders().put(HttpHeader.ALLOW, ALLOWED_METHODS);
-      writeError(
+      Replies.error(
           response,
           HttpStatus.METHOD_NOT_ALLOWED_405,
-          Messages.SERVER_ERROR,
           "Method Not Allowed: " + StatelessRequests.VERSION + " has no GET stream and no sessions",
           callback);
     } else if (HttpMethod.GET.is(method)) {
@@ -337,12 +259,7 @@ public final class StreamableHttpHandler extends Handler.Abstract {
       delete(request, response, callback, principal);
     } else {
       response.getHeaders().put(HttpHeader.ALLOW, ALLOWED_METHODS);
-      writeError(
-          response,
-          HttpStatus.METHOD_NOT_ALLOWED_405,
-          Messages.SERVER_ERROR,
-          "Method not allowed",
-          callback);
+      Replies.error(response, HttpStatus.METHOD_NOT_ALLOWED_405, "Method not allowed", callback);
     }
   }
 
@@ -354,14 +271,14 @@ public final class StreamableHttpHandler extends Handler.Abstract {
       Callback callback,
       McpPrincipal principal,
       ScheduledExecutorService executor) {
-    JsonNode message = readMessage(request, response, callback);
+    JsonNode message = Replies.readMessage(request, response, limits.maxBodyBytes(), callback);
     if (message == null) {
       return;
     }
     Messages.Analysis analysis = Messages.analyze(message);
-    boolean sse = accepts(request, TEXT_EVENT_STREAM);
+    boolean sse = Replies.accepts(request, TEXT_EVENT_STREAM);
     String sessionId = request.getHeaders().get(SESSION_HEADER);
-    HttpSession session = sessionId == null ? null : find(sessionId, principal);
+    HttpSession session = sessionId == null ? null : sessions.find(sessionId, principal);
     if (analysis.isInitialize() && session == null) {
       // No session, or a stale one: a new session (clients re-initialize after a 404).
       initialize(message, response, callback, principal, sse);
@@ -381,7 +298,7 @@ public final class StreamableHttpHandler extends Handler.Abstract {
       return;
     }
     if (sessionId == null) {
-      writeError(
+      Replies.error(
           response,
           HttpStatus.BAD_REQUEST_400,
           Messages.INVALID_REQUEST,
@@ -392,43 +309,36 @@ public final class StreamableHttpHandler extends Handler.Abstract {
       return;
     }
     if (session == null) {
-      sessionNotFound(response, callback);
+      Replies.sessionNotFound(response, callback);
       return;
     }
     if (!protocolVersionOk(request, session, response, callback)) {
       return;
     }
     session.observe(principal);
-    if (!scopesSuffice(message, principal, response, callback)) {
+    if (!gate.scopesSuffice(message, principal, response, callback)) {
       return;
     }
     session.touch(clock.millis());
     if (analysis.expectedAnswers() == 0) {
       session.mcp.handle(message, answer -> {});
       session.abandon(analysis.cancelledKeys());
-      response.setStatus(HttpStatus.ACCEPTED_202);
-      response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+      Replies.empty(response, HttpStatus.ACCEPTED_202, callback);
       return;
     }
-    if (sse) {
-      sseHeaders(response);
-    } else {
-      response.setStatus(HttpStatus.OK_200);
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-      response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    }
+    answerHeaders(response, sse);
     StreamedBody out = new StreamedBody(response, callback);
     PostExchange exchange = new PostExchange(session, analysis, response, out, sse, clock::millis);
     if (!session.register(exchange)) {
       response.getHeaders().clear();
-      cors(request, response);
-      sessionNotFound(response, callback);
+      gate.cors(request, response);
+      Replies.sessionNotFound(response, callback);
       return;
     }
     if (sse && primes(session.mcp)) {
       exchange.prime(limits.sseRetry());
     }
-    out.onDone(failure -> dispatch(executor, () -> exchange.bodyDone(failure)));
+    out.onDone(failure -> Replies.dispatch(executor, () -> exchange.bodyDone(failure)));
     request.addFailureListener(out::abort);
     exchange.keepAliveEvery(executor, limits.keepAliveInterval());
     session.mcp.handle(message, exchange::reply);
@@ -438,31 +348,23 @@ public final class StreamableHttpHandler extends Handler.Abstract {
 
   private void initialize(
       JsonNode message, Response response, Callback callback, McpPrincipal principal, boolean sse) {
-    if (sessionCount.incrementAndGet() > limits.maxSessions()) {
-      sessionCount.decrementAndGet();
-      response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
-      writeError(
-          response,
-          HttpStatus.SERVICE_UNAVAILABLE_503,
-          Messages.SERVER_ERROR,
-          "Service unavailable: too many MCP sessions",
-          callback);
+    HttpSession session =
+        sessions.open(
+            response,
+            callback,
+            () -> {
+              EventLog events = new EventLog(REPLAY_EVENTS, REPLAY_BYTES);
+              SessionFactory.Opened opened = factory.open(principal, events);
+              return new HttpSession(sessions.newId(), principal, opened, events, clock.millis());
+            });
+    if (session == null) {
       return;
-    }
-    HttpSession session;
-    try {
-      EventLog events = new EventLog(REPLAY_EVENTS, REPLAY_BYTES);
-      SessionFactory.Opened opened = factory.open(principal, events);
-      session = new HttpSession(newSessionId(), principal, opened, events, clock.millis());
-    } catch (RuntimeException e) {
-      sessionCount.decrementAndGet();
-      throw e;
     }
     List<ObjectNode> answers = Collections.synchronizedList(new ArrayList<>());
     session.mcp.handle(message, answers::add);
     McpSession mcp = session.mcp;
     if (mcp.isInitialized()) {
-      sessions.put(session.id, session);
+      sessions.put(session);
       response.getHeaders().put(SESSION_HEADER, session.id);
       LOG.debug(
           "MCP session {} opened for {} (protocol {})",
@@ -471,22 +373,13 @@ public final class StreamableHttpHandler extends Handler.Abstract {
           mcp.protocolVersion().orElse("?"));
     } else {
       session.close();
-      sessionCount.decrementAndGet();
+      sessions.release();
     }
     if (answers.isEmpty()) {
       throw new IllegalStateException("initialize was not answered");
     }
-    ObjectNode answer = answers.get(0);
-    if (sse) {
-      sseHeaders(response);
-      byte[] event = EventLog.event(session.nextStreamNumber() + "-1", answer.toString());
-      response.write(true, ByteBuffer.wrap(event), callback);
-    } else {
-      response.setStatus(HttpStatus.OK_200);
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-      response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-      response.write(true, ByteBuffer.wrap(Json.mapper().writeValueAsBytes(answer)), callback);
-    }
+    String eventId = sse ? session.nextStreamNumber() + "-1" : null;
+    writeAnswer(response, answers.get(0), sse, eventId, callback);
   }
 
   // ---- POST, 2026-07-28 stateless form ----
@@ -497,7 +390,7 @@ public final class StreamableHttpHandler extends Handler.Abstract {
       Callback callback,
       McpPrincipal principal,
       ScheduledExecutorService executor) {
-    JsonNode message = readMessage(request, response, callback);
+    JsonNode message = Replies.readMessage(request, response, limits.maxBodyBytes(), callback);
     if (message == null) {
       return;
     }
@@ -508,33 +401,24 @@ public final class StreamableHttpHandler extends Handler.Abstract {
     }
     JsonNode id = StatelessRequests.idOf(message);
     if (id == null) { // a notification: this revision defines none a client sends over HTTP
-      response.setStatus(HttpStatus.ACCEPTED_202);
-      response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+      Replies.empty(response, HttpStatus.ACCEPTED_202, callback);
       return;
     }
-    if (!scopesSuffice(message, principal, response, callback)) {
+    if (!gate.scopesSuffice(message, principal, response, callback)) {
       return;
     }
-    if (sessionCount.incrementAndGet() > limits.maxSessions()) {
-      sessionCount.decrementAndGet();
-      response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
-      writeError(
-          response,
-          HttpStatus.SERVICE_UNAVAILABLE_503,
-          Messages.SERVER_ERROR,
-          "Service unavailable: too many MCP sessions",
-          callback);
+    HttpSession session =
+        sessions.open(
+            response,
+            callback,
+            () -> {
+              // Nothing of a session outlives the request: its unsolicited messages go nowhere.
+              SessionFactory.Opened opened = factory.open(principal, dropped -> {});
+              return new HttpSession(
+                  sessions.newId(), principal, opened, new EventLog(1, 1), clock.millis());
+            });
+    if (session == null) {
       return;
-    }
-    HttpSession session;
-    try {
-      // Nothing of a session outlives the request: its unsolicited messages go nowhere.
-      SessionFactory.Opened opened = factory.open(principal, dropped -> {});
-      session =
-          new HttpSession(newSessionId(), principal, opened, new EventLog(1, 1), clock.millis());
-    } catch (RuntimeException e) {
-      sessionCount.decrementAndGet();
-      throw e;
     }
     statelessSessions.add(session);
     AtomicBoolean released = new AtomicBoolean();
@@ -543,7 +427,7 @@ public final class StreamableHttpHandler extends Handler.Abstract {
           if (released.compareAndSet(false, true)) {
             statelessSessions.remove(session);
             session.close();
-            sessionCount.decrementAndGet();
+            sessions.release();
           }
         };
     boolean handedOver = false;
@@ -556,18 +440,12 @@ public final class StreamableHttpHandler extends Handler.Abstract {
       session.mcp.handle(StatelessRequests.initialized(), ignored -> {});
       JsonNode initialized = answers.get(0).path("result");
       String method = message.path("method").stringValue();
-      boolean sse = accepts(request, TEXT_EVENT_STREAM);
+      boolean sse = Replies.accepts(request, TEXT_EVENT_STREAM);
       if (method.equals("server/discover")) {
-        writeAnswer(response, StatelessRequests.discover(id, initialized), sse, callback);
+        writeAnswer(response, StatelessRequests.discover(id, initialized), sse, null, callback);
         return;
       }
-      if (sse) {
-        sseHeaders(response);
-      } else {
-        response.setStatus(HttpStatus.OK_200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-      }
+      answerHeaders(response, sse);
       StreamedBody out = new StreamedBody(response, callback);
       PostExchange exchange =
           new PostExchange(
@@ -586,7 +464,7 @@ public final class StreamableHttpHandler extends Handler.Abstract {
       // Closing the stream (or the JSON response) cancels the request: bodyDone cancels what is
       // unanswered, and closing the session stops its tool calls.
       out.onDone(failure ->
-          dispatch(
+          Replies.dispatch(
               executor,
               () -> {
                 exchange.bodyDone(failure);
@@ -603,133 +481,30 @@ public final class StreamableHttpHandler extends Handler.Abstract {
     }
   }
 
-  /** One answer, as a JSON body or as a one-event SSE stream without an event id. */
-  private static void writeAnswer(
-      Response response, ObjectNode answer, boolean sse, Callback callback) {
-    byte[] json = Json.mapper().writeValueAsBytes(answer);
+  /** 200 and the headers of answers: an SSE stream, or one JSON body. */
+  private static void answerHeaders(Response response, boolean sse) {
     if (sse) {
-      sseHeaders(response);
-      byte[] event =
-          ("event: message\ndata: " + new String(json, StandardCharsets.UTF_8) + "\n\n")
-              .getBytes(StandardCharsets.UTF_8);
-      response.write(true, ByteBuffer.wrap(event), callback);
+      Replies.sseHeaders(response, "no-cache");
     } else {
-      response.setStatus(HttpStatus.OK_200);
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-      response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-      response.write(true, ByteBuffer.wrap(json), callback);
+      Replies.jsonHeaders(response, HttpStatus.OK_200);
     }
+  }
+
+  /** One answer, as a JSON body or as a one-event SSE stream (with {@code eventId}, if any). */
+  private static void writeAnswer(
+      Response response,
+      ObjectNode answer,
+      boolean sse,
+      @Nullable String eventId,
+      Callback callback) {
+    byte[] json = Json.mapper().writeValueAsBytes(answer);
+    answerHeaders(response, sse);
+    byte[] body =
+        sse ? Replies.event(eventId, "message", new String(json, StandardCharsets.UTF_8)) : json;
+    response.write(true, ByteBuffer.wrap(body), callback);
   }
 
   // ---- POST helpers ----
-
-  /**
-   * The POSTed JSON-RPC message (an object or an array), or null after answering 415 (not JSON),
-   * 413 (too large) or 400 (unreadable, not JSON-RPC).
-   */
-  private @Nullable JsonNode readMessage(Request request, Response response, Callback callback) {
-    String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-    if (contentType == null || !mediaType(contentType).equals("application/json")) {
-      writeError(
-          response,
-          HttpStatus.UNSUPPORTED_MEDIA_TYPE_415,
-          Messages.SERVER_ERROR,
-          "Unsupported Media Type: Content-Type must be application/json",
-          callback);
-      return null;
-    }
-    long max = limits.maxBodyBytes();
-    byte[] body;
-    try {
-      body = request.getLength() > max ? null : readCapped(request, max);
-    } catch (IOException e) {
-      writeError(
-          response,
-          HttpStatus.BAD_REQUEST_400,
-          Messages.INVALID_REQUEST,
-          "Bad Request: could not read the body",
-          callback);
-      return null;
-    }
-    if (body == null || body.length > max) {
-      writeError(
-          response,
-          HttpStatus.PAYLOAD_TOO_LARGE_413,
-          Messages.INVALID_REQUEST,
-          "Payload Too Large: the body exceeds " + max + " bytes",
-          callback);
-      return null;
-    }
-    JsonNode message;
-    try {
-      message = Json.mapper().readTree(body);
-    } catch (JacksonException e) {
-      message = null;
-    }
-    if (message == null || !(message.isObject() || message.isArray())) {
-      writeError(
-          response,
-          HttpStatus.BAD_REQUEST_400,
-          Messages.PARSE_ERROR,
-          "Parse error: the body is not a JSON-RPC message",
-          callback);
-      return null;
-    }
-    return message;
-  }
-
-  /**
-   * Whether the principal holds the scopes of every tool the message calls; otherwise answers 403
-   * with an {@code insufficient_scope} challenge asking for what it holds plus what the calls need,
-   * and a JSON-RPC error for the first refused call, and returns false: nothing is dispatched.
-   */
-  private boolean scopesSuffice(
-      JsonNode message, McpPrincipal principal, Response response, Callback callback) {
-    ScopeSet held = principal.scopes();
-    ScopeSet needed = ScopeSet.empty();
-    JsonNode firstId = null;
-    String firstTool = null;
-    for (JsonNode element : message.isArray() ? message : List.of(message)) {
-      JsonNode method = element.path("method");
-      JsonNode name = element.path("params").path("name");
-      if (!method.isString()
-          || !method.stringValue().equals("tools/call")
-          || Messages.key(element.path("id")) == null
-          || !name.isString()) {
-        continue;
-      }
-      ScopeSet required = toolScopes.required(name.stringValue());
-      if (held.covers(required)) {
-        continue;
-      }
-      needed = needed.union(required);
-      if (firstId == null) {
-        firstId = element.path("id");
-        firstTool = name.stringValue();
-      }
-    }
-    if (firstId == null) {
-      return true;
-    }
-    ScopeSet missing = held.missing(needed);
-    String description =
-        "calling " + firstTool + " needs the scope " + String.join(" ", missing.names());
-    String challenge = challenges.insufficientScope(held.union(needed), description);
-    response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenge);
-    ObjectNode data = Json.mapper().createObjectNode();
-    ArrayNode scopes = data.putArray("requiredScopes");
-    missing.names().forEach(scopes::add);
-    response.setStatus(HttpStatus.FORBIDDEN_403);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    response.write(
-        true,
-        ByteBuffer.wrap(
-            Messages.error(firstId, Messages.SERVER_ERROR, "Forbidden: " + description, data)
-                .getBytes(StandardCharsets.UTF_8)),
-        callback);
-    return false;
-  }
 
   /** Whether a session of 2025-11-25 or later was negotiated: its client takes priming events. */
   private static boolean primes(McpSession mcp) {
@@ -761,25 +536,7 @@ public final class StreamableHttpHandler extends Handler.Abstract {
 
   private static void refuse(
       Response response, StatelessRequests.Refusal refusal, Callback callback) {
-    response.setStatus(refusal.status());
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    response.write(
-        true, ByteBuffer.wrap(refusal.body().getBytes(StandardCharsets.UTF_8)), callback);
-  }
-
-  /**
-   * The CORS response headers for a request from an allowed browser origin (the caller checked it):
-   * that origin, never {@code *}, and the headers a script may read. None without {@code Origin}.
-   */
-  private void cors(Request request, Response response) {
-    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-    if (origin == null || !allowedOrigin.test(origin)) {
-      return;
-    }
-    response.getHeaders().put("Access-Control-Allow-Origin", origin);
-    response.getHeaders().add(HttpHeader.VARY, "Origin");
-    response.getHeaders().put("Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS);
+    Replies.json(response, refusal.status(), refusal.body(), callback);
   }
 
   // ---- GET ----
@@ -790,12 +547,11 @@ public final class StreamableHttpHandler extends Handler.Abstract {
       Callback callback,
       McpPrincipal principal,
       ScheduledExecutorService executor) {
-    if (!accepts(request, TEXT_EVENT_STREAM)) {
+    if (!Replies.accepts(request, TEXT_EVENT_STREAM)) {
       response.getHeaders().put(HttpHeader.ALLOW, "POST, DELETE");
-      writeError(
+      Replies.error(
           response,
           HttpStatus.METHOD_NOT_ALLOWED_405,
-          Messages.SERVER_ERROR,
           "Method Not Allowed: GET needs Accept: text/event-stream",
           callback);
       return;
@@ -808,28 +564,27 @@ public final class StreamableHttpHandler extends Handler.Abstract {
     session.touch(clock.millis());
     StreamedBody stream = new StreamedBody(response, callback);
     stream.onDone(failure ->
-        dispatch(
+        Replies.dispatch(
             executor,
             () -> {
               session.events.detach(stream);
               session.streamClosed(clock.millis());
             }));
-    sseHeaders(response);
+    Replies.sseHeaders(response, "no-cache");
     session.streamOpened();
     if (!session.events.attach(stream, request.getHeaders().get("Last-Event-ID"))) {
       session.streamClosed(clock.millis());
       response.getHeaders().remove(HttpHeader.CACHE_CONTROL);
       response.getHeaders().remove("X-Accel-Buffering");
-      writeError(
+      Replies.error(
           response,
           HttpStatus.CONFLICT_409,
-          Messages.SERVER_ERROR,
           "Conflict: this session already has a GET stream open",
           callback);
       return;
     }
     request.addFailureListener(stream::abort);
-    stream.keepAliveEvery(executor, limits.keepAliveInterval(), SSE_KEEP_ALIVE);
+    stream.keepAliveEvery(executor, limits.keepAliveInterval(), Replies.SSE_KEEP_ALIVE);
     stream.start(true);
   }
 
@@ -843,8 +598,7 @@ public final class StreamableHttpHandler extends Handler.Abstract {
     }
     closeSession(session);
     LOG.debug("MCP session {} deleted by the client", session.logId());
-    response.setStatus(HttpStatus.NO_CONTENT_204);
-    response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+    Replies.empty(response, HttpStatus.NO_CONTENT_204, callback);
   }
 
   // ---- helpers ----
@@ -854,7 +608,7 @@ public final class StreamableHttpHandler extends Handler.Abstract {
       Request request, Response response, Callback callback, McpPrincipal principal) {
     String sessionId = request.getHeaders().get(SESSION_HEADER);
     if (sessionId == null) {
-      writeError(
+      Replies.error(
           response,
           HttpStatus.BAD_REQUEST_400,
           Messages.INVALID_REQUEST,
@@ -862,18 +616,9 @@ public final class StreamableHttpHandler extends Handler.Abstract {
           callback);
       return null;
     }
-    HttpSession session = find(sessionId, principal);
+    HttpSession session = sessions.find(sessionId, principal);
     if (session == null) {
-      sessionNotFound(response, callback);
-    }
-    return session;
-  }
-
-  /** The live session of this id, if {@code principal} owns it: another's is not found either. */
-  private @Nullable HttpSession find(String sessionId, McpPrincipal principal) {
-    HttpSession session = sessions.get(sessionId);
-    if (session == null || !session.ownedBy(principal) || session.isClosed()) {
-      return null;
+      Replies.sessionNotFound(response, callback);
     }
     return session;
   }
@@ -892,104 +637,6 @@ public final class StreamableHttpHandler extends Handler.Abstract {
   }
 
   private void closeSession(HttpSession session) {
-    if (sessions.remove(session.id, session)) {
-      sessionCount.decrementAndGet();
-    }
-    session.close();
-  }
-
-  private String newSessionId() {
-    byte[] bytes = new byte[16];
-    random.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
-  private static void sessionNotFound(Response response, Callback callback) {
-    writeError(
-        response,
-        HttpStatus.NOT_FOUND_404,
-        Messages.SESSION_NOT_FOUND,
-        "Session not found",
-        callback);
-  }
-
-  private static void sseHeaders(Response response) {
-    response.setStatus(HttpStatus.OK_200);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-    response.getHeaders().put("X-Accel-Buffering", "no");
-  }
-
-  /** Whether any {@code Accept} value names {@code mediaType} (parameters and case ignored). */
-  private static boolean accepts(Request request, String mediaType) {
-    for (String value : request.getHeaders().getValuesList(HttpHeader.ACCEPT)) {
-      for (String range : value.split(",")) {
-        if (mediaType(range).equals(mediaType)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static String mediaType(String value) {
-    int semicolon = value.indexOf(';');
-    return (semicolon < 0 ? value : value.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-  }
-
-  /** Reads at most {@code max + 1} bytes, so an over-long body is detected without keeping it. */
-  private static byte[] readCapped(Request request, long max) throws IOException {
-    try (InputStream in = Content.Source.asInputStream(request)) {
-      return in.readNBytes((int) (max + 1));
-    }
-  }
-
-  private static void dispatch(ScheduledExecutorService executor, Runnable task) {
-    try {
-      executor.execute(task);
-    } catch (RejectedExecutionException e) {
-      task.run(); // stopping: run it here
-    }
-  }
-
-  /** A small JSON-RPC error body; never a stack trace. */
-  static void writeError(
-      Response response, int status, int code, String message, Callback callback) {
-    response.setStatus(status);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    response.write(
-        true,
-        ByteBuffer.wrap(Messages.error(code, message).getBytes(StandardCharsets.UTF_8)),
-        callback);
-  }
-
-  /** Completes the request's callback at most once, whoever gets there first. */
-  private static final class OnceCallback implements Callback {
-    private final Callback delegate;
-    private final AtomicBoolean done = new AtomicBoolean();
-
-    OnceCallback(Callback delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void succeeded() {
-      if (done.compareAndSet(false, true)) {
-        delegate.succeeded();
-      }
-    }
-
-    @Override
-    public void failed(Throwable failure) {
-      if (done.compareAndSet(false, true)) {
-        delegate.failed(failure);
-      }
-    }
-
-    @Override
-    public InvocationType getInvocationType() {
-      return delegate.getInvocationType();
-    }
+    sessions.close(session);
   }
 }

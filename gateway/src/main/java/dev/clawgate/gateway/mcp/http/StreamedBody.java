@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.Response;
@@ -175,5 +176,19 @@ final class StreamedBody extends IteratingCallback {
   @Override
   public InvocationType getInvocationType() {
     return InvocationType.NON_BLOCKING;
+  }
+
+  /** A one-thread daemon scheduler for keep-alives and stream callbacks; cancelled tasks leave. */
+  static ScheduledThreadPoolExecutor scheduler(String threadName) {
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            runnable -> {
+              Thread thread = new Thread(runnable, threadName);
+              thread.setDaemon(true);
+              return thread;
+            });
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
   }
 }

@@ -1,33 +1,34 @@
 package dev.clawgate.gateway.mcp.http;
 
+import static dev.clawgate.gateway.mcp.http.McpHttpTesting.bearerTokens;
+import static dev.clawgate.gateway.mcp.http.McpHttpTesting.block;
+import static dev.clawgate.gateway.mcp.http.McpHttpTesting.echo;
+import static dev.clawgate.gateway.mcp.http.McpHttpTesting.request;
+import static dev.clawgate.gateway.mcp.http.McpHttpTesting.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.clawgate.gateway.mcp.McpPrincipal;
+import dev.clawgate.gateway.mcp.http.McpHttpTesting.Event;
+import dev.clawgate.gateway.mcp.http.McpHttpTesting.SseReader;
 import dev.clawgate.mcp.server.McpSession;
-import dev.clawgate.mcp.server.Tool;
-import dev.clawgate.mcp.server.ToolResult;
-import dev.clawgate.mcp.server.ToolSpec;
 import dev.clawgate.protocol.Json;
 import dev.clawgate.protocol.ScopeSet;
 import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -58,13 +59,7 @@ class LegacySseHandlerTest {
 
   @BeforeEach
   void start() throws Exception {
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    server.addConnector(connector);
-    server.setHandler(handler);
-    server.start();
-    port = connector.getLocalPort();
+    port = McpHttpTesting.start(server, handler);
     root = URI.create("http://127.0.0.1:" + port + "/");
   }
 
@@ -78,29 +73,15 @@ class LegacySseHandlerTest {
 
   private LegacySseHandler newHandler() {
     Authenticator auth =
-        request -> {
-          String value = request.getHeaders().get("Authorization");
-          if ("Bearer alice".equals(value)) {
-            return new Authentication.Granted(McpPrincipal.of("Alice", List.of(), "alice"));
-          }
-          if ("Bearer alice-admin".equals(value)) {
-            return new Authentication.Granted(
-                McpPrincipal.of("Alice", List.of("operator.admin"), "alice"));
-          }
-          if ("Bearer bob".equals(value)) {
-            return new Authentication.Granted(McpPrincipal.of("Bob", List.of(), "bob"));
-          }
-          return Authentication.Refused.missing();
-        };
+        bearerTokens(
+            Map.of(
+                "alice", McpPrincipal.of("Alice", List.of(), "alice"),
+                "alice-admin", McpPrincipal.of("Alice", List.of("operator.admin"), "alice"),
+                "bob", McpPrincipal.of("Bob", List.of(), "bob")));
     SessionFactory factory =
         (principal, notifications) -> {
           McpSession session =
-              McpSession.builder()
-                  .serverInfo("test", "1")
-                  .tool(echo())
-                  .tool(block())
-                  .outbound(notifications)
-                  .build();
+              session(notifications, echo(), block(blockStarted, blockRelease, null));
           opened.add(session);
           return new SessionFactory.Opened(
               session, () -> released.add(principal.id()), principalChanges::add);
@@ -527,141 +508,5 @@ class LegacySseHandlerTest {
 
   private static String callBlock(int id) {
     return request(id, "tools/call", "{\"name\":\"block\",\"arguments\":{}}");
-  }
-
-  private static String request(int id, String method, String params) {
-    return "{\"jsonrpc\":\"2.0\",\"id\":"
-        + id
-        + ",\"method\":\""
-        + method
-        + "\",\"params\":"
-        + params
-        + "}";
-  }
-
-  private static Tool echo() {
-    ObjectNode schema =
-        (ObjectNode)
-            Json.mapper()
-                .readTree(
-                    "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},"
-                        + "\"required\":[\"text\"],\"additionalProperties\":false}");
-    return new Tool() {
-      @Override
-      public ToolSpec spec() {
-        return new ToolSpec("echo", "Echoes.", schema);
-      }
-
-      @Override
-      public ToolResult call(ObjectNode arguments) {
-        return ToolResult.of(
-            "echo: " + arguments.path("text").asString(), Json.mapper().createObjectNode());
-      }
-    };
-  }
-
-  private Tool block() {
-    ObjectNode schema = Json.mapper().createObjectNode().put("type", "object");
-    return new Tool() {
-      @Override
-      public ToolSpec spec() {
-        return new ToolSpec("block", "Blocks until released.", schema);
-      }
-
-      @Override
-      public ToolResult call(ObjectNode arguments) throws InterruptedException {
-        blockStarted.countDown();
-        blockRelease.await();
-        return ToolResult.of("released", Json.mapper().createObjectNode());
-      }
-    };
-  }
-
-  record Event(@Nullable String event, String data) {}
-
-  /** Reads an SSE response line by line on a background thread. */
-  static final class SseReader implements AutoCloseable {
-    private static final String END = "\u0000end";
-    final int status;
-    final HttpHeaders headers;
-    private final InputStream body;
-    private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-
-    private SseReader(HttpResponse<InputStream> response) {
-      this.status = response.statusCode();
-      this.headers = response.headers();
-      this.body = response.body();
-      Thread.ofVirtual()
-          .start(() -> {
-            try (BufferedReader reader =
-                new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-              String line;
-              while ((line = reader.readLine()) != null) {
-                lines.add(line);
-              }
-            } catch (IOException e) {
-              // closed
-            } finally {
-              lines.add(END);
-            }
-          });
-    }
-
-    static SseReader open(HttpClient client, HttpRequest request) throws Exception {
-      return new SseReader(client.send(request, HttpResponse.BodyHandlers.ofInputStream()));
-    }
-
-    /** The next non-empty line, or null at the end of the stream. */
-    @Nullable String nextLine() throws InterruptedException {
-      while (true) {
-        String line = lines.poll(5, TimeUnit.SECONDS);
-        assertThat(line).as("a line within 5 s").isNotNull();
-        if (line.equals(END)) {
-          return null;
-        }
-        if (!line.isEmpty()) {
-          return line;
-        }
-      }
-    }
-
-    /** The next line that is not a comment, or null at the end of the stream. */
-    @Nullable String nextNonCommentLine() throws InterruptedException {
-      String line;
-      do {
-        line = nextLine();
-      } while (line != null && line.startsWith(":"));
-      return line;
-    }
-
-    /** The next event, skipping keep-alive comments. */
-    Event nextEvent() throws InterruptedException {
-      String event = null;
-      while (true) {
-        String line = lines.poll(5, TimeUnit.SECONDS);
-        assertThat(line).as("an event within 5 s").isNotNull().isNotEqualTo(END);
-        if (line.startsWith("event: ")) {
-          event = line.substring(7);
-        } else if (line.startsWith("data: ")) {
-          return new Event(event, line.substring(6));
-        }
-      }
-    }
-
-    /** The next {@code message} event's JSON. */
-    JsonNode nextMessage() throws InterruptedException {
-      Event event = nextEvent();
-      assertThat(event.event()).isEqualTo("message");
-      return Json.mapper().readTree(event.data());
-    }
-
-    @Override
-    public void close() {
-      try {
-        body.close();
-      } catch (IOException e) {
-        // ignore
-      }
-    }
   }
 }

@@ -1,18 +1,21 @@
 package dev.clawgate.gateway.mcp.http;
 
+import static dev.clawgate.gateway.mcp.http.McpHttpTesting.bearerTokens;
+import static dev.clawgate.gateway.mcp.http.McpHttpTesting.block;
+import static dev.clawgate.gateway.mcp.http.McpHttpTesting.echo;
+import static dev.clawgate.gateway.mcp.http.McpHttpTesting.request;
+import static dev.clawgate.gateway.mcp.http.McpHttpTesting.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.clawgate.gateway.mcp.McpPrincipal;
+import dev.clawgate.gateway.mcp.http.McpHttpTesting.Event;
+import dev.clawgate.gateway.mcp.http.McpHttpTesting.SseReader;
 import dev.clawgate.mcp.server.McpSession;
-import dev.clawgate.mcp.server.Tool;
-import dev.clawgate.mcp.server.ToolResult;
-import dev.clawgate.mcp.server.ToolSpec;
 import dev.clawgate.protocol.Json;
 import dev.clawgate.protocol.ScopeSet;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -29,13 +32,12 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,13 +67,7 @@ class StreamableHttpHandlerTest {
 
   @BeforeEach
   void start() throws Exception {
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    server.addConnector(connector);
-    server.setHandler(handler);
-    server.start();
-    uri = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/mcp");
+    uri = URI.create("http://127.0.0.1:" + McpHttpTesting.start(server, handler) + "/mcp");
   }
 
   @AfterEach
@@ -83,33 +79,19 @@ class StreamableHttpHandlerTest {
 
   private StreamableHttpHandler newHandler(int maxSessions) {
     Authenticator auth =
-        request -> {
-          String value = request.getHeaders().get("Authorization");
-          if ("Bearer alice".equals(value)) {
-            return new Authentication.Granted(McpPrincipal.of("Alice", List.of(), "alice"));
-          }
-          if ("Bearer bob".equals(value)) {
-            return new Authentication.Granted(McpPrincipal.of("Bob", List.of(), "bob"));
-          }
-          if ("Bearer carol".equals(value)) {
-            return new Authentication.Granted(
-                McpPrincipal.of("Carol", List.of("operator.read"), "carol"));
-          }
-          if ("Bearer carol-up".equals(value)) { // Carol after a step-up
-            return new Authentication.Granted(
-                McpPrincipal.of("Carol", List.of("operator.read", "operator.approvals"), "carol"));
-          }
-          return Authentication.Refused.missing();
-        };
+        bearerTokens(
+            Map.of(
+                "alice", McpPrincipal.of("Alice", List.of(), "alice"),
+                "bob", McpPrincipal.of("Bob", List.of(), "bob"),
+                "carol", McpPrincipal.of("Carol", List.of("operator.read"), "carol"),
+                // Carol after a step-up
+                "carol-up",
+                    McpPrincipal.of(
+                        "Carol", List.of("operator.read", "operator.approvals"), "carol")));
     SessionFactory factory =
         (principal, notifications) -> {
           McpSession session =
-              McpSession.builder()
-                  .serverInfo("test", "1")
-                  .tool(echo())
-                  .tool(block())
-                  .outbound(notifications)
-                  .build();
+              session(notifications, echo(), block(blockStarted, blockRelease, blockInterrupted));
           opened.add(session);
           return new SessionFactory.Opened(
               session,
@@ -1006,61 +988,6 @@ class StreamableHttpHandlerTest {
     return request(id, "tools/call", metaParams("{\"name\":\"block\",\"arguments\":{}}"));
   }
 
-  private static String request(int id, String method, String params) {
-    return "{\"jsonrpc\":\"2.0\",\"id\":"
-        + id
-        + ",\"method\":\""
-        + method
-        + "\",\"params\":"
-        + params
-        + "}";
-  }
-
-  private static Tool echo() {
-    ObjectNode schema =
-        (ObjectNode)
-            Json.mapper()
-                .readTree(
-                    "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},"
-                        + "\"required\":[\"text\"],\"additionalProperties\":false}");
-    return new Tool() {
-      @Override
-      public ToolSpec spec() {
-        return new ToolSpec("echo", "Echoes.", schema);
-      }
-
-      @Override
-      public ToolResult call(ObjectNode arguments) {
-        return ToolResult.of(
-            "echo: " + arguments.path("text").asString(), Json.mapper().createObjectNode());
-      }
-    };
-  }
-
-  private Tool block() {
-    ObjectNode schema = Json.mapper().createObjectNode().put("type", "object");
-    return new Tool() {
-      @Override
-      public ToolSpec spec() {
-        return new ToolSpec("block", "Blocks until released.", schema);
-      }
-
-      @Override
-      public ToolResult call(ObjectNode arguments) throws InterruptedException {
-        blockStarted.countDown();
-        try {
-          blockRelease.await();
-        } catch (InterruptedException e) {
-          blockInterrupted.countDown();
-          throw e;
-        }
-        return ToolResult.of("released", Json.mapper().createObjectNode());
-      }
-    };
-  }
-
-  record Event(@Nullable String id, @Nullable String event, String data) {}
-
   private static List<Event> parse(String body) {
     List<Event> events = new ArrayList<>();
     String id = null;
@@ -1083,77 +1010,6 @@ class StreamableHttpHandlerTest {
       }
     }
     return events;
-  }
-
-  /** Reads an SSE response line by line on a background thread. */
-  static final class SseReader implements AutoCloseable {
-    private static final String END = "\u0000end";
-    final int status;
-    private final InputStream body;
-    private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-
-    private SseReader(HttpResponse<InputStream> response) {
-      this.status = response.statusCode();
-      this.body = response.body();
-      Thread.ofVirtual()
-          .start(() -> {
-            try (BufferedReader reader =
-                new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-              String line;
-              while ((line = reader.readLine()) != null) {
-                lines.add(line);
-              }
-            } catch (IOException e) {
-              // closed
-            } finally {
-              lines.add(END);
-            }
-          });
-    }
-
-    static SseReader open(HttpClient client, HttpRequest request) throws Exception {
-      return new SseReader(client.send(request, HttpResponse.BodyHandlers.ofInputStream()));
-    }
-
-    /** The next non-empty line, or null at the end of the stream. */
-    @Nullable String nextLine() throws InterruptedException {
-      while (true) {
-        String line = lines.poll(5, TimeUnit.SECONDS);
-        assertThat(line).as("a line within 5 s").isNotNull();
-        if (line.equals(END)) {
-          return null;
-        }
-        if (!line.isEmpty()) {
-          return line;
-        }
-      }
-    }
-
-    /** The next event, skipping keep-alive comments. */
-    Event nextEvent() throws InterruptedException {
-      String id = null;
-      String event = null;
-      while (true) {
-        String line = lines.poll(5, TimeUnit.SECONDS);
-        assertThat(line).as("an event within 5 s").isNotNull().isNotEqualTo(END);
-        if (line.startsWith("id: ")) {
-          id = line.substring(4);
-        } else if (line.startsWith("event: ")) {
-          event = line.substring(7);
-        } else if (line.startsWith("data: ")) {
-          return new Event(id, event, line.substring(6));
-        }
-      }
-    }
-
-    @Override
-    public void close() {
-      try {
-        body.close();
-      } catch (IOException e) {
-        // ignore
-      }
-    }
   }
 
   static final class MutableClock extends Clock {
