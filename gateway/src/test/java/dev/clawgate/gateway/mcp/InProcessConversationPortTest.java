@@ -322,6 +322,46 @@ class InProcessConversationPortTest {
   }
 
   @Test
+  void aRebindToWiderScopesLetsThePortSendAndHearMore() throws Exception {
+    gateway.inbound("alice", "hi");
+    String key = McpTestGateway.dmKey("alice");
+    Client client = client("stepper", "operator.approvals");
+    List<String> events = new CopyOnWriteArrayList<>();
+    open.add(client.port().subscribe((event, payload) -> events.add(event)));
+    assertThat(
+            client
+                .call("messages_send", "{\"session_key\":\"" + key + "\",\"text\":\"no\"}")
+                .isError())
+        .isTrue();
+
+    // The same principal, after a step-up: its calls and its subscription hold the new scopes.
+    client.port().rebind(McpPrincipal.of("stepper", List.of("operator.write"), "oauth:stepper"));
+    ObjectNode sent =
+        client.structured("messages_send", "{\"session_key\":\"" + key + "\",\"text\":\"yes\"}");
+    assertThat(sent.at("/result/ok").asBoolean()).isTrue();
+    gateway.inbound("alice", "now you hear me");
+    await().atMost(McpTestGateway.TIMEOUT).until(() -> events.contains("session.message"));
+
+    // Narrowed again (a token with fewer scopes): no more session messages.
+    client
+        .port()
+        .rebind(McpPrincipal.of("stepper", List.of("operator.approvals"), "oauth:stepper"));
+    events.clear();
+    gateway.inbound("alice", "not any more");
+    gateway.requestExecApproval("ls");
+    await().atMost(McpTestGateway.TIMEOUT).until(() -> events.contains("exec.approval.requested"));
+    assertThat(events).doesNotContain("session.message");
+  }
+
+  @Test
+  void aRebindMustKeepThePrincipal() {
+    Client client = client("one", "operator.read");
+    assertThatThrownBy(() ->
+            client.port().rebind(McpPrincipal.of("two", List.of("operator.read"), "oauth:two")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void anApprovalsOnlyPrincipalHearsApprovalsButNoSessionMessages() throws Exception {
     InProcessConversationPort port =
         new InProcessConversationPort(
