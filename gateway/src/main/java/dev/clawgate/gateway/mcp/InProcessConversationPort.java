@@ -3,6 +3,7 @@ package dev.clawgate.gateway.mcp;
 import dev.clawgate.gateway.GatewayEvents;
 import dev.clawgate.gateway.GatewayServer;
 import dev.clawgate.gateway.MethodCall;
+import dev.clawgate.gateway.conversations.RowTexts;
 import dev.clawgate.mcp.tools.GatewayMethodPort;
 import dev.clawgate.mcp.tools.PortException;
 import dev.clawgate.protocol.ClawgateException;
@@ -293,6 +294,9 @@ public final class InProcessConversationPort extends GatewayMethodPort implement
     Object value = pojo.getPojo();
     if (value instanceof RawValue raw) {
       Object text = raw.rawValue();
+      if (text instanceof RowTexts.RowJson row) {
+        return row.tree();
+      }
       if (text instanceof SerializableString serializable) {
         text = serializable.getValue();
       }
