@@ -1011,6 +1011,14 @@ public final class OAuthServer {
       if (scopes.isEmpty()) {
         throw OAuthException.invalidGrant("the owner has withdrawn this client's access");
       }
+      // What the client's latest grant held: a grant of more is a step-up, audited as such.
+      ScopeSet previous =
+          tx.first(
+                  "SELECT scopes FROM oauth_grants WHERE device_id = ?"
+                      + " ORDER BY created_at_ms DESC LIMIT 1",
+                  rs -> scopes(rs.getString(1)),
+                  row.deviceId())
+              .orElse(ScopeSet.empty());
       String grantId = UUID.randomUUID().toString();
       tx.update(
           "INSERT INTO oauth_grants (grant_id, client_id, device_id, resource, scopes,"
@@ -1030,7 +1038,15 @@ public final class OAuthServer {
           "client:" + client.clientId(),
           row.deviceId(),
           "",
-          Map.of("grantId", grantId, "scopes", scopes.names()));
+          Map.of(
+              "grantId",
+              grantId,
+              "scopes",
+              scopes.names(),
+              "previousScopes",
+              previous.names(),
+              "stepUp",
+              !previous.isEmpty() && !previous.covers(scopes)));
       touchClient(tx, client.clientId(), now);
       events.on(OAuthEvents.Event.TOKEN_ISSUED);
       return tokens;

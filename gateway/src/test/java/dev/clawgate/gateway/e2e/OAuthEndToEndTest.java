@@ -183,6 +183,11 @@ class OAuthEndToEndTest {
 
       List<AuditEntry> audit = gateway.audit("oauth.");
       assertThat(audit).extracting(AuditEntry::action).contains("oauth.register", "oauth.grant");
+      // Three grants: the first, the silent second one, and the step-up, which says so.
+      assertThat(audit)
+          .filteredOn(e -> e.action().equals("oauth.grant"))
+          .extracting(e -> e.detail().get("stepUp"))
+          .containsExactlyInAnyOrder(false, false, true);
     }
   }
 
