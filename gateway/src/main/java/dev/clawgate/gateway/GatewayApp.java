@@ -4,6 +4,7 @@ import dev.clawgate.core.approvals.ApprovalService;
 import dev.clawgate.core.config.ChannelsConfig;
 import dev.clawgate.core.config.GatewayConfig;
 import dev.clawgate.core.conversations.ConversationService;
+import dev.clawgate.core.oauth.OAuthEvents;
 import dev.clawgate.core.oauth.OAuthServer;
 import dev.clawgate.core.pairing.PairingService;
 import dev.clawgate.core.runtime.GatewayRuntime;
@@ -157,7 +158,8 @@ public final class GatewayApp implements AutoCloseable {
               version(),
               new TokenAuthenticator(oauth, oauth::resource),
               oauth::issuer,
-              metrics.toolCallObserver());
+              metrics.toolCallObserver(),
+              () -> metrics.oauthEvent(OAuthEvents.Event.INSUFFICIENT_SCOPE));
       metrics.mcpSessions(mcp::sessionCount);
       builder.metrics(metrics);
       // Static tokens work here; access tokens were issued for /mcp and are refused.

@@ -9,12 +9,14 @@ import dev.clawgate.gateway.mcp.http.LegacySseHandler;
 import dev.clawgate.gateway.mcp.http.SessionFactory;
 import dev.clawgate.gateway.mcp.http.StreamableHttpHandler;
 import dev.clawgate.gateway.mcp.http.StreamableHttpLimits;
+import dev.clawgate.gateway.mcp.http.ToolScopes;
 import dev.clawgate.mcp.server.Diagnostics;
 import dev.clawgate.mcp.server.ToolCallObserver;
 import dev.clawgate.mcp.tools.BridgeSession;
 import dev.clawgate.mcp.tools.ClaudeChannelMode;
 import dev.clawgate.mcp.tools.ToolAccess;
 import dev.clawgate.protocol.Json;
+import dev.clawgate.protocol.ScopeSet;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,6 +82,7 @@ public final class McpEndpoint {
    * @param tokens who a request acts for, from its bearer token (every mode but {@code none})
    * @param baseUrl the gateway's {@link #baseUrl base URL} (known once listening on port 0)
    * @param observer hears how each tool call ended (metrics)
+   * @param stepUps runs for every request refused with 403 {@code insufficient_scope} (metrics)
    */
   public McpEndpoint(
       GatewayConfig config,
@@ -87,7 +90,8 @@ public final class McpEndpoint {
       String version,
       Authenticator tokens,
       Supplier<String> baseUrl,
-      ToolCallObserver observer) {
+      ToolCallObserver observer,
+      Runnable stepUps) {
     boolean open = config.auth().mode() == AuthMode.NONE;
     McpPrincipal local = McpPrincipal.of("local MCP client", LOCAL_SCOPES, "mcp:local");
     Optional<String> publicOrigin = config.publicUrl().map(McpEndpoint::origin);
@@ -100,11 +104,23 @@ public final class McpEndpoint {
     Supplier<String> resourceMetadata =
         () -> baseUrl.get() + "/.well-known/oauth-protected-resource" + PATH;
     SessionFactory sessions = sessions(clock, version, observer);
+    ToolScopes toolScopes =
+        new ToolScopes() {
+          @Override
+          public ScopeSet required(String toolName) {
+            return ToolAccess.required(toolName);
+          }
+
+          @Override
+          public void refused(String toolName) {
+            stepUps.run();
+          }
+        };
     StreamableHttpHandler streams =
         new StreamableHttpHandler(
             sessions,
             authenticator,
-            ToolAccess::required,
+            toolScopes,
             resourceMetadata,
             origins,
             StreamableHttpLimits.defaults(),
@@ -115,7 +131,7 @@ public final class McpEndpoint {
         new LegacySseHandler(
             sessions,
             authenticator,
-            ToolAccess::required,
+            toolScopes,
             resourceMetadata,
             origins,
             StreamableHttpLimits.defaults(),

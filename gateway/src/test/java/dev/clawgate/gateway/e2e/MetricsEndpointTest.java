@@ -79,6 +79,19 @@ class MetricsEndpointTest {
               .exchange(callback.getOrDefault("code", ""), attempt.verifier())
               .path("access_token")
               .asString();
+      // A tool call outside the token's scopes is a step-up, counted.
+      String session = OAuthEndToEndTest.initialize(client, access);
+      assertThat(
+              client
+                  .mcp(
+                      session,
+                      OAuthClient.McpEndpointCalls.call(
+                          3, "messages_send", "{\"session_key\":\"x\",\"text\":\"y\"}"),
+                      Optional.of(access))
+                  .statusCode())
+          .isEqualTo(403);
+      assertThat(scrape(gateway, Optional.of(reader)).body())
+          .contains("clawgate_oauth_events_total{event=\"insufficient_scope\"} 2");
       HttpResponse<String> wrongAudience = scrape(gateway, Optional.of(access));
       assertThat(wrongAudience.statusCode()).isEqualTo(401);
       assertThat(wrongAudience.headers().firstValue("WWW-Authenticate").orElseThrow())

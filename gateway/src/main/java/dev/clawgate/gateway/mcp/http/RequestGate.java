@@ -192,6 +192,7 @@ final class RequestGate {
     String description =
         "calling " + firstTool + " needs the scope " + String.join(" ", missing.names());
     bearer.challengeInsufficientScope(response, held.union(needed), description);
+    toolScopes.refused(String.valueOf(firstTool));
     ObjectNode data = Json.mapper().createObjectNode();
     ArrayNode scopes = data.putArray("requiredScopes");
     missing.names().forEach(scopes::add);

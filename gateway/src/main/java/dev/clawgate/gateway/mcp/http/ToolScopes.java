@@ -19,4 +19,10 @@ public interface ToolScopes {
    * session answers). Called on a request thread for every {@code tools/call}; must not block.
    */
   ScopeSet required(String toolName);
+
+  /**
+   * Told once per refused request (403 {@code insufficient_scope}), with the first tool refused:
+   * for metrics. Does nothing by default; must not block.
+   */
+  default void refused(String toolName) {}
 }
