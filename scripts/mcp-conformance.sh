@@ -34,22 +34,9 @@ suite="$cache/suite/node_modules/@modelcontextprotocol/conformance/dist/index.js
 
 # ---- a gateway on loopback with auth mode none ----------------------------------------------------
 "$root/clawgate" --version >/dev/null # builds the jar when needed
-work="$(mktemp -d "${TMPDIR:-/tmp}/clawgate-conformance.XXXXXX")"
 port="$(free_port)"
-printf '{"gateway": {"port": %s, "auth": {"mode": "none"}}}\n' "$port" >"$work/clawgate.json"
-"$root/clawgate" gateway run --state-dir "$work" >"$work/gateway.log" 2>&1 &
-gateway=$!
-cleanup() {
-  kill -TERM "$gateway" 2>/dev/null || true
-  wait "$gateway" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-for _ in $(seq 1 300); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
-  kill -0 "$gateway" 2>/dev/null || { cat "$work/gateway.log" >&2; exit 1; }
-  sleep 0.1
-done
+start_gateway "$root/clawgate" "$(mktemp -d "${TMPDIR:-/tmp}/clawgate-conformance.XXXXXX")" \
+  "{\"gateway\": {\"port\": $port, \"auth\": {\"mode\": \"none\"}}}"
 
 # ---- the applicable scenarios ---------------------------------------------------------------------
 failed=0

@@ -35,24 +35,10 @@ cp "$root/scripts/mcp-oauth-client.mjs" "$cache/sdk/mcp-oauth-client.mjs"
 
 # ---- a gateway on loopback, auth mode token, the owner asked for every pairing --------------------
 "$clawgate" --version >/dev/null || { echo "FAIL  (clawgate did not build)"; exit 1; } # builds the jar when needed
-work="$(mktemp -d "${TMPDIR:-/tmp}/clawgate-oauth-client.XXXXXX")"
 port="$(free_port)"
 token="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
-printf '{"gateway": {"port": %s, "auth": {"mode": "token", "token": "%s"}, "pairing": {"autoApproveLocal": false}}}\n' \
-  "$port" "$token" >"$work/clawgate.json"
-"$clawgate" gateway run --state-dir "$work" >"$work/gateway.log" 2>&1 &
-gateway=$!
-cleanup() {
-  kill -TERM "$gateway" 2>/dev/null || true
-  wait "$gateway" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-for _ in $(seq 1 300); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
-  kill -0 "$gateway" 2>/dev/null || { cat "$work/gateway.log" >&2; echo "FAIL (the gateway did not start)"; exit 1; }
-  sleep 0.1
-done
+start_gateway "$clawgate" "$(mktemp -d "${TMPDIR:-/tmp}/clawgate-oauth-client.XXXXXX")" \
+  "{\"gateway\": {\"port\": $port, \"auth\": {\"mode\": \"token\", \"token\": \"$token\"}, \"pairing\": {\"autoApproveLocal\": false}}}"
 
 # ---- the client ---------------------------------------------------------------------------------
 if CLAWGATE_MCP_URL="http://127.0.0.1:$port/mcp" CLAWGATE_STATE_DIR="$work" CLAWGATE_BIN="$clawgate" \

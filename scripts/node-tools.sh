@@ -1,4 +1,4 @@
-# Shared by the scripts that run npm tools against a gateway (mcp-conformance.sh,
+# Shared by the scripts that run npm tools against a gateway of their own (mcp-conformance.sh,
 # mcp-oauth-client.sh). Source it with `cache` set to the script's cache directory.
 
 # find_node: sets $node to a Node.js of version 22 or newer: the machine's, or else the npm package
@@ -31,4 +31,22 @@ npm_package() {
 # free_port: a free TCP port on 127.0.0.1.
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_gateway <clawgate launcher> <work dir> <clawgate.json text>: writes the config into the
+# work dir (a new temp dir), starts `clawgate gateway run` on it in the background ($gateway holds
+# its pid), stops it and removes the dir on exit, and returns once its port ($port, which the
+# config must use) accepts connections; exits 1 with the gateway's log when it dies first.
+start_gateway() {
+  local launcher="$1" config="$3"
+  work="$2"
+  printf '%s\n' "$config" >"$work/clawgate.json"
+  "$launcher" gateway run --state-dir "$work" >"$work/gateway.log" 2>&1 &
+  gateway=$!
+  trap 'kill -TERM "$gateway" 2>/dev/null || true; wait "$gateway" 2>/dev/null || true; rm -rf "$work"' EXIT
+  for _ in $(seq 1 300); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    kill -0 "$gateway" 2>/dev/null || { cat "$work/gateway.log" >&2; echo "FAIL  (the gateway did not start)"; exit 1; }
+    sleep 0.1
+  done
 }

@@ -206,6 +206,22 @@ public final class PairingService implements ConnectAuthorizer {
         throw new IllegalArgumentException("not a keyless device id: " + deviceId);
       }
     }
+
+    /** This device asking for operator {@code scopes}, as a pairing request states it. */
+    PendingRequests.Subject asking(ScopeSet scopes, String remoteAddress) {
+      return new PendingRequests.Subject(
+          deviceId,
+          "",
+          kind,
+          Optional.of(displayName),
+          platform,
+          Optional.empty(),
+          clientId,
+          Optional.of(kind.wireName()),
+          Role.OPERATOR,
+          scopes,
+          remoteAddress);
+    }
   }
 
   /** The answer to {@link #requestConsent}. */
@@ -243,18 +259,7 @@ public final class PairingService implements ConnectAuthorizer {
             return new Covered(device.get());
           }
           PendingRequests.Subject subject =
-              new PendingRequests.Subject(
-                  who.deviceId(),
-                  "",
-                  who.kind(),
-                  Optional.of(who.displayName()),
-                  who.platform(),
-                  Optional.empty(),
-                  who.clientId(),
-                  Optional.of(who.kind().wireName()),
-                  Role.OPERATOR,
-                  covered ? scopes : baseline.missing(scopes),
-                  remoteAddress);
+              who.asking(covered ? scopes : baseline.missing(scopes), remoteAddress);
           PairingReason reason =
               covered
                   ? PairingReason.REAUTHORIZE
@@ -291,19 +296,7 @@ public final class PairingService implements ConnectAuthorizer {
             throw PairingErrors.approverMissing(
                 "granting these scopes", missing, approver.scopes());
           }
-          PendingRequests.Subject subject =
-              new PendingRequests.Subject(
-                  who.deviceId(),
-                  "",
-                  who.kind(),
-                  Optional.of(who.displayName()),
-                  who.platform(),
-                  Optional.empty(),
-                  who.clientId(),
-                  Optional.of(who.kind().wireName()),
-                  Role.OPERATOR,
-                  scopes,
-                  approver.remoteAddress());
+          PendingRequests.Subject subject = who.asking(scopes, approver.remoteAddress());
           PendingRequests.Upsert upsert =
               PendingRequests.upsert(
                   tx,
