@@ -1491,11 +1491,15 @@ public final class OAuthServer {
     if (scopes.isEmpty()) {
       return invalid("the owner has withdrawn this token's access");
     }
-    if (row.kind().equals("static")
-        && row.lastUsedAtMs().map(t -> now - t >= 60_000).orElse(true)) {
-      store.execute(tx ->
-          tx.update(
-              "UPDATE bearer_tokens SET last_used_at_ms = ? WHERE token_hash = ?", now, hash));
+    if (row.lastUsedAtMs().map(t -> now - t >= 60_000).orElse(true)) {
+      // At most once a minute per token, like a device's last-seen time on connect.
+      store.execute(tx -> {
+        tx.update("UPDATE bearer_tokens SET last_used_at_ms = ? WHERE token_hash = ?", now, hash);
+        tx.update(
+            "UPDATE devices SET last_seen_at_ms = ?, last_seen_reason = 'bearer' WHERE device_id = ?",
+            now,
+            row.deviceId());
+      });
     }
     return new Valid(row.deviceId(), row.name(), DeviceKind.fromWire(row.deviceKind()), scopes);
   }

@@ -51,6 +51,18 @@ class MetricsEndpointTest {
       String reader = staticToken(owner, "prometheus", "operator.read");
       HttpResponse<String> ok = scrape(gateway, Optional.of(reader));
       assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+      // Using a token counts as its device being seen.
+      assertThat(
+              owner
+                  .call("device.pair.list", Json.mapper().createObjectNode())
+                  .path("paired")
+                  .valueStream()
+                  .filter(d -> d.path("kind").asString().equals("token"))
+                  .findFirst()
+                  .orElseThrow()
+                  .path("lastSeenAtMs")
+                  .isNumber())
+          .isTrue();
       assertThat(ok.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
       assertThat(ok.body())
           .contains(
