@@ -156,7 +156,7 @@ public final class GatewayApp implements AutoCloseable {
               config,
               clock,
               version(),
-              new TokenAuthenticator(oauth, oauth::resource),
+              new TokenAuthenticator(oauth, oauth::resource, config.trustedProxies()),
               oauth::issuer,
               metrics.toolCallObserver(),
               () -> metrics.oauthEvent(OAuthEvents.Event.INSUFFICIENT_SCOPE));
@@ -166,7 +166,8 @@ public final class GatewayApp implements AutoCloseable {
       Authenticator scrapers =
           config.auth().mode() == GatewayConfig.AuthMode.NONE
               ? mcp.authenticator()
-              : new TokenAuthenticator(oauth, () -> oauth.issuer() + MetricsHandler.PATH);
+              : new TokenAuthenticator(
+                  oauth, () -> oauth.issuer() + MetricsHandler.PATH, config.trustedProxies());
       builder.handler(
           MetricsHandler.PATH,
           McpEndpoint.localOnly(

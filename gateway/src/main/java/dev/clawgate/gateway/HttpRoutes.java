@@ -160,11 +160,7 @@ final class HttpRoutes extends Handler.Abstract {
                       headers,
                       body,
                       // Behind a trusted proxy, the forwarded client (rate limits, audit log).
-                      PeerInfo.resolve(
-                              Request.getRemoteAddr(request),
-                              name -> JettyGatewayServer.header(request.getHeaders(), name),
-                              trustedProxies)
-                          .remoteAddress()));
+                      ClientAddress.of(request, trustedProxies)));
     } catch (RuntimeException e) {
       String ref = Refs.next();
       LOG.error("HTTP {} {} failed (ref {})", request.getMethod(), path, ref, e);

@@ -1,7 +1,10 @@
 package dev.clawgate.gateway;
 
-/** UTF-8 sizes without encoding: limits on the wire are in bytes, Java strings are in chars. */
-final class Utf8 {
+/**
+ * UTF-8 sizes without encoding: limits on the wire are in bytes, Java strings are in chars. Public
+ * for the benchmarks, which measure the gateway's own code.
+ */
+public final class Utf8 {
   /** Longest WebSocket close reason: a control frame holds 125 bytes, two are the code. */
   static final int MAX_CLOSE_REASON_BYTES = 123;
 
@@ -10,7 +13,7 @@ final class Utf8 {
   /**
    * The number of bytes {@code text} occupies in UTF-8 (an unpaired surrogate counts 3, as "?").
    */
-  static long length(CharSequence text) {
+  public static long length(CharSequence text) {
     long bytes = 0;
     int n = text.length();
     for (int i = 0; i < n; i++) {

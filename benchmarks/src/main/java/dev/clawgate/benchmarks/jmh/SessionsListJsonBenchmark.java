@@ -7,6 +7,7 @@ import dev.clawgate.core.conversations.SessionKeys;
 import dev.clawgate.core.conversations.SessionQuery;
 import dev.clawgate.core.conversations.SessionRow;
 import dev.clawgate.core.store.StateStore;
+import dev.clawgate.gateway.Utf8;
 import dev.clawgate.gateway.conversations.SessionJson;
 import dev.clawgate.protocol.Frames;
 import dev.clawgate.protocol.Json;
@@ -48,7 +49,7 @@ import tools.jackson.databind.util.RawValue;
  * <ul>
  *   <li>{@code currentAnswer}: what the gateway does per call today: a Jackson tree of the page
  *       ({@code SessionMethods.list} with {@link SessionJson#row}), written to a String ({@link
- *       Frames#write}), its UTF-8 length counted char by char (the gateway's {@code Utf8.length},
+ *       Frames#write}), its UTF-8 length counted char by char (the gateway's {@link Utf8#length},
  *       for the outbound buffer's limit), and encoded to UTF-8 (Jetty's text frame);
  *   <li>{@code buildTree}, {@code writeTree}, {@code countUtf8Bytes}, {@code encodeUtf8}: those
  *       steps alone;
@@ -142,7 +143,7 @@ public class SessionsListJsonBenchmark {
   @Benchmark
   public int currentAnswer() {
     String text = Frames.write(ResponseFrame.success("12345", tree()));
-    long bytes = gatewayUtf8Length(text);
+    long bytes = Utf8.length(text);
     return (int) bytes + text.getBytes(StandardCharsets.UTF_8).length;
   }
 
@@ -158,7 +159,7 @@ public class SessionsListJsonBenchmark {
 
   @Benchmark
   public long countUtf8Bytes() {
-    return gatewayUtf8Length(written);
+    return Utf8.length(written);
   }
 
   @Benchmark
@@ -203,27 +204,5 @@ public class SessionsListJsonBenchmark {
     }
     out.writeBytes("]}}".getBytes(StandardCharsets.US_ASCII));
     return out.toByteArray();
-  }
-
-  /** A copy of the gateway's package-private {@code Utf8.length}, as {@code Outbound} calls it. */
-  static long gatewayUtf8Length(CharSequence text) {
-    long bytes = 0;
-    int n = text.length();
-    for (int i = 0; i < n; i++) {
-      char c = text.charAt(i);
-      if (c < 0x80) {
-        bytes += 1;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c)
-          && i + 1 < n
-          && Character.isLowSurrogate(text.charAt(i + 1))) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += 3;
-      }
-    }
-    return bytes;
   }
 }

@@ -1,6 +1,7 @@
 package dev.clawgate.gateway.oauth;
 
 import dev.clawgate.core.oauth.OAuthServer;
+import dev.clawgate.gateway.ClientAddress;
 import dev.clawgate.gateway.mcp.McpPrincipal;
 import dev.clawgate.gateway.mcp.http.Authentication;
 import dev.clawgate.gateway.mcp.http.Authenticator;
@@ -18,14 +19,21 @@ import org.eclipse.jetty.server.Request;
 public final class TokenAuthenticator implements Authenticator {
   private final OAuthServer server;
   private final java.util.function.Supplier<String> audience;
+  private final List<String> trustedProxies;
 
   /**
    * @param audience the URL of the endpoint tokens are presented to (an access token must have been
    *     issued for it)
+   * @param trustedProxies proxies whose forwarding headers name the client ({@code
+   *     gateway.trustedProxies}): the principal's address in the audit log
    */
-  public TokenAuthenticator(OAuthServer server, java.util.function.Supplier<String> audience) {
+  public TokenAuthenticator(
+      OAuthServer server,
+      java.util.function.Supplier<String> audience,
+      List<String> trustedProxies) {
     this.server = Objects.requireNonNull(server, "null server");
     this.audience = Objects.requireNonNull(audience, "null audience");
+    this.trustedProxies = List.copyOf(trustedProxies);
   }
 
   @Override
@@ -54,7 +62,10 @@ public final class TokenAuthenticator implements Authenticator {
       case OAuthServer.Valid valid ->
           new Authentication.Granted(
               new McpPrincipal(
-                  valid.name(), valid.scopes(), valid.deviceId(), Request.getRemoteAddr(request)));
+                  valid.name(),
+                  valid.scopes(),
+                  valid.deviceId(),
+                  ClientAddress.of(request, trustedProxies)));
       case OAuthServer.Invalid invalid -> Authentication.Refused.invalidToken(invalid.why());
     };
   }

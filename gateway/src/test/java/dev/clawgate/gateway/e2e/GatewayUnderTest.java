@@ -66,6 +66,23 @@ final class GatewayUnderTest implements AutoCloseable {
             .formatted(TOKEN));
   }
 
+  /** Token auth behind a reverse proxy on this machine ({@code trustedProxies: ["127.0.0.1"]}). */
+  static GatewayUnderTest behindProxy(Path stateDir) {
+    return start(
+        stateDir,
+        """
+        {
+          gateway: {
+            port: 0,
+            auth: { mode: "token", token: "%s" },
+            pairing: { autoApproveLocal: false },
+            trustedProxies: ["127.0.0.1"],
+          },
+        }
+        """
+            .formatted(TOKEN));
+  }
+
   /** No auth ({@code gateway.auth.mode: none}), which the gateway allows on loopback only. */
   static GatewayUnderTest noAuth(Path stateDir) {
     return start(stateDir, "{ gateway: { port: 0, auth: { mode: \"none\" } } }");

@@ -106,6 +106,27 @@ class OAuthBadInputTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void behindATrustedProxyTheForwardedClientIsRecorded() throws Exception {
+    try (GatewayUnderTest gateway = GatewayUnderTest.behindProxy(stateDir)) {
+      HttpResponse<String> registered =
+          HTTP.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + gateway.port() + "/oauth/register"))
+                  .header("Content-Type", JSON)
+                  .header("X-Forwarded-For", "203.0.113.7")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"client_name\":\"x\",\"redirect_uris\":[\"https://x.example/cb\"]}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(registered.statusCode()).isEqualTo(201);
+      assertThat(gateway.audit("oauth.register"))
+          .singleElement()
+          .satisfies(e -> assertThat(e.remoteAddress()).contains("203.0.113.7"));
+    }
+  }
+
   @ParameterizedTest(name = "authorize {0}")
   @MethodSource("authorizations")
   void anAuthorizationThatCannotBeTrustedToRedirectShowsAPageAndChangesNothing(
