@@ -48,79 +48,16 @@ token="load-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 work="$(mktemp -d "${TMPDIR:-/tmp}/clawgate-load.XXXXXX")"
 results="$root/benchmarks/target/load-results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$results"
-started_pids=()
+suite_name="run-load.sh"
+required_class="dev/clawgate/gateway/GatewayApp.class"
+# shellcheck source=suite-common.sh
+. "$root/benchmarks/suite-common.sh"
 
-cleanup() {
-  for pid in "${started_pids[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-    fi
-  done
-  for pid in "${started_pids[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-say() { printf '%s\n' "$*" | tee -a "$results/summary.txt"; }
-die() { echo "run-load.sh: $*" >&2; exit 1; }
-
-# ---- build -------------------------------------------------------------------------------------
-echo "building the load tool ..." >&2
-(cd "$root" && ./mvnw -o -q -B -pl benchmarks -am package -DskipTests -Dspotless.check.skip=true) \
-  || die "building benchmarks failed (./mvnw -o -pl benchmarks -am package)"
-load_jar="$root/benchmarks/target/clawgate-load.jar"
-if [ "$rebuild" = 1 ] || [ ! -f "$root/cli/target/clawgate.jar" ]; then
-  echo "building the gateway jar ..." >&2
-  (cd "$root" && ./mvnw -o -q -B -pl cli package -DskipTests -Dspotless.check.skip=true) \
-    || die "building cli/target/clawgate.jar failed"
-fi
-# A private copy: a concurrent rebuild of cli/ must not change the jar under a running gateway.
-cp "$root/cli/target/clawgate.jar" "$work/clawgate.jar"
-cp "$load_jar" "$work/clawgate-load.jar"
-
-# ---- the production JVM flags, read from the launcher ----------------------------------------
-launcher_flags="$(sed -n 's/^exec "\$JAVA_HOME\/bin\/java" \(.*\) \${CLAWGATE_JAVA_OPTS:-} -jar .*/\1/p' "$root/clawgate")"
-[ -n "$launcher_flags" ] || die "cannot read the JVM flags from the exec line of ./clawgate"
-# $jit is empty for `gateway run` (the launcher allows C2 there): drop it.
-launcher_flags="${launcher_flags//\$jit/}"
-# shellcheck disable=SC2206
-gateway_flags=($launcher_flags $GATEWAY_JAVA_OPTS)
-# shellcheck disable=SC2206
-load_flags=($LOAD_JAVA_OPTS)
-
-# 10k sockets in each process, plus the JVMs' own files.
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+# 10k sockets in each process, plus the JVMs' own files (suite-common.sh raised the limit).
 [ "$(ulimit -n)" -ge $((IDLE_CONNECTIONS + 1000)) ] \
   || die "ulimit -n is $(ulimit -n); ${IDLE_CONNECTIONS} idle connections need more"
 
 # ---- helpers -----------------------------------------------------------------------------------
-now_ns() { date +%s%N; }
-
-port_free() { ! { exec 4<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || { exec 4<&- 4>&-; return 1; }; }
-
-pick_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 10000))
-    if port_free "$port"; then echo "$port"; return 0; fi
-  done
-  die "no free port found"
-}
-
-# True when GET /healthz on $1 answers 200 (bash's /dev/tcp: no process is spawned per poll).
-healthz_ok() {
-  local line=""
-  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
-  printf 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3 || true
-  IFS= read -r -t 5 line <&3 || true
-  exec 3<&- 3>&-
-  [[ "$line" == "HTTP/1.1 200"* ]]
-}
-
 # Starts a gateway on port $2 with state dir $1 (extra JVM flags after them); sets gw_pid and
 # gw_spawn_ns.
 start_gateway() {
@@ -134,7 +71,8 @@ start_gateway() {
 }
 
 # Polls until the gateway on port $1 serves /healthz; prints ms since spawn. Gives up after 30 s.
-wait_accepting() {
+# (Tighter polling than suite-common.sh's wait_accepting: this one measures start time.)
+wait_serving_ms() {
   local deadline=$(( $(now_ns) + 30000000000 ))
   while [ "$(now_ns)" -lt "$deadline" ]; do
     kill -0 "$gw_pid" 2>/dev/null || die "the gateway exited during start; see its log"
@@ -147,39 +85,7 @@ wait_accepting() {
   die "the gateway did not serve /healthz within 30 s"
 }
 
-stop_gateway() {
-  kill -TERM "$1" 2>/dev/null || true
-  for _ in $(seq 1 150); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true
-}
-
-rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 threads_of() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
-
-# Busy cores of the whole machine over 1 s (from /proc/stat; USER_HZ 100).
-busy_cores() {
-  local a b
-  a="$(awk '/^cpu / { print $2+$3+$4+$7+$8+$9 }' /proc/stat)"
-  sleep 1
-  b="$(awk '/^cpu / { print $2+$3+$4+$7+$8+$9 }' /proc/stat)"
-  awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b - a) / 100 }'
-}
-
-# Waits (up to QUIET_MAX_WAIT s) until other work on the machine uses < QUIET_CORES cores.
-wait_quiet() {
-  local busy waited=0
-  while :; do
-    busy="$(busy_cores)"
-    if awk -v b="$busy" -v q="$QUIET_CORES" 'BEGIN { exit !(b < q) }'; then return 0; fi
-    if [ "$waited" -ge "$QUIET_MAX_WAIT" ]; then
-      say "  note: the machine stayed busy (${busy} cores used by other work); measuring anyway"
-      return 0
-    fi
-    echo "  waiting for a quiet machine (${busy} cores busy) ..." >&2
-    sleep 4
-    waited=$((waited + 5))
-  done
-}
 
 # json_num <json line> <key>: the first numeric value of "key" (flat keys only).
 json_num() { sed -n "s/.*\"$2\":\(-\{0,1\}[0-9.]*\).*/\1/p" <<<"$1" | head -n 1; }
@@ -205,10 +111,10 @@ say ""
 starts=()
 rss_idle=()
 for i in $(seq 1 "$START_REPEAT"); do
-  wait_quiet
+  wait_quiet "start $i"
   port="$(pick_port)"
   start_gateway "$work/start-$i" "$port"
-  ms="$(wait_accepting "$port")"
+  ms="$(wait_serving_ms "$port")"
   sleep "$IDLE_SETTLE"
   rss="$(rss_mb "$gw_pid")"
   starts+=("$ms")
@@ -228,7 +134,7 @@ if [ "$LOAD_JFR" = 1 ]; then
   say "recording a JFR profile of the gateway to ${results#"$root"/}/gateway-load.jfr"
 fi
 start_gateway "$work/load" "$port" "${jfr_flags[@]}"
-wait_accepting "$port" >/dev/null
+wait_serving_ms "$port" >/dev/null
 sleep "$IDLE_SETTLE"
 url="ws://127.0.0.1:$port/"
 declare -A rates
@@ -236,7 +142,7 @@ run_handshakes() { # <name> <load tool options...>
   local name="$1" line
   shift
   for r in $(seq 1 "$LOAD_REPEAT"); do
-    wait_quiet
+    wait_quiet "$name #$r"
     load handshakes --url "$url" --token "$token" --gateway-pid "$gw_pid" \
       --concurrency "$LOAD_CONCURRENCY" --warmup "$LOAD_WARMUP" --duration "$LOAD_DURATION" "$@" \
       >"$work/out" 2>"$work/err" || { cat "$work/err" >&2; die "the load tool failed ($name)"; }
@@ -257,10 +163,10 @@ say ""
 # ---- 4: idle connections -----------------------------------------------------------------------
 port="$(pick_port)"
 start_gateway "$work/idle" "$port"
-wait_accepting "$port" >/dev/null
+wait_serving_ms "$port" >/dev/null
 sleep "$IDLE_SETTLE"
 rss_before_idle="$(rss_mb "$gw_pid")"
-wait_quiet
+wait_quiet "idle connections"
 ready="$work/idle.ready"
 load idle --url "ws://127.0.0.1:$port/" --token "$token" --gateway-pid "$gw_pid" \
   --connections "$IDLE_CONNECTIONS" --hold "$IDLE_HOLD" --ready-file "$ready" \

@@ -1,4 +1,4 @@
-# Shared by the benchmark suites run-conversations.sh and run-mcp-http.sh (sourced, not run): the
+# Shared by the benchmark suites run-load.sh, run-conversations.sh and run-mcp-http.sh (sourced, not run): the
 # build of the load tool and the gateway jar, the launcher's JVM flags, process cleanup, ports,
 # waiting for a quiet machine and the CPU accounting of each window.
 # Expects: root, rebuild (0|1), work, results, suite_name (for messages) and required_class (a

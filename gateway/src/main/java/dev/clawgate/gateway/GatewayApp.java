@@ -146,8 +146,7 @@ public final class GatewayApp implements AutoCloseable {
               metrics::oauthEvent);
       oauth.sweep();
       TokenMethods.specs(oauth).forEach(builder::method);
-      OAuthEndpoints oauthEndpoints =
-          new OAuthEndpoints(oauth, config.auth(), clock, McpEndpoint.PATH);
+      OAuthEndpoints oauthEndpoints = new OAuthEndpoints(oauth, config.auth(), clock);
       builder.http(OAuthEndpoints.OAUTH_PREFIX, OAuthEndpoints.MAX_BODY, oauthEndpoints.oauth());
       builder.http(
           OAuthEndpoints.WELL_KNOWN_PREFIX, OAuthEndpoints.MAX_BODY, oauthEndpoints.wellKnown());
@@ -175,11 +174,8 @@ public final class GatewayApp implements AutoCloseable {
               new MetricsHandler(
                   metrics,
                   scrapers,
-                  () ->
-                      new BearerChallenges(
-                          oauth.issuer()
-                              + "/.well-known/oauth-protected-resource"
-                              + McpEndpoint.PATH))));
+                  new BearerChallenges(
+                      () -> oauth.issuer() + McpEndpoint.RESOURCE_METADATA_PATH))));
       builder.handler(McpEndpoint.PATH, mcp.handler());
       builder.handler(McpEndpoint.SSE_PATH, mcp.legacyHandler());
       builder.handler(McpEndpoint.MESSAGES_PATH, mcp.legacyHandler());

@@ -43,9 +43,33 @@ public final class ScopeSet {
     return of(parsed);
   }
 
+  /**
+   * The set of a {@link #spaceSeparated} text (blank: empty). The names must be known to be valid
+   * (from the store); a bad one is a programming error.
+   */
+  public static ScopeSet ofSpaceSeparated(String text) {
+    return text.isBlank() ? empty() : ofNames(List.of(text.strip().split(" +")));
+  }
+
   /** Parses names known to be valid (from the store); a bad one is a programming error. */
   public static ScopeSet ofNames(Collection<String> names) {
     return of(names.stream().map(Scope::new).toList());
+  }
+
+  /**
+   * The names, sorted, joined by single spaces: OAuth's {@code scope} form (RFC 6749 §3.3) and the
+   * form the store keeps.
+   */
+  public String spaceSeparated() {
+    return String.join(" ", names());
+  }
+
+  /**
+   * The scopes of this set that {@code authority} allows (by the implication rules: an authority of
+   * {@code operator.write} allows {@code operator.read}).
+   */
+  public ScopeSet allowedBy(ScopeSet authority) {
+    return of(scopes.stream().filter(authority::allows).toList());
   }
 
   /** Whether some scope in this set satisfies {@code required}. */

@@ -445,8 +445,15 @@ public final class ConfigLoader {
     };
   }
 
-  /** Whether {@code host} names only loopback addresses (no DNS lookups for names). */
+  /**
+   * Whether {@code host} names only loopback addresses (no DNS lookups for names): {@code
+   * localhost}, a 127.x address, {@code ::1}; an IPv6 literal may be in brackets, as in URLs and
+   * {@code Host} headers.
+   */
   public static boolean isLoopback(String host) {
+    if (host.length() > 2 && host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
     if (host.equalsIgnoreCase("localhost")) {
       return true;
     }

@@ -227,25 +227,24 @@ public final class OAuthServer {
     if (clientId.isEmpty() || clientId.length() > MAX_FIELD) {
       throw OAuthException.invalidClient("client_id is missing or too long");
     }
-    Optional<OAuthClient> known = store.read(tx -> byId(tx, clientId));
-    boolean isUrl = clientId.startsWith("https://");
-    if (!isUrl) {
-      return known.orElseThrow(() ->
-          OAuthException.invalidClient(
-              "unknown client_id; the client may have been removed by the owner: register"
-                  + " again"));
-    }
-    long now = clock.millis();
-    Optional<Long> fetchedAt =
+    record Stored(OAuthClient client, long refreshedAtMs) {}
+    Optional<Stored> known =
         store.read(tx ->
             tx.first(
-                "SELECT refreshed_at_ms FROM oauth_clients WHERE client_id = ?",
-                rs -> rs.getLong(1),
+                "SELECT * FROM oauth_clients WHERE client_id = ?",
+                rs -> new Stored(mapClient(rs), rs.getLong("refreshed_at_ms")),
                 clientId));
-    if (known.isPresent()
-        && fetchedAt.isPresent()
-        && now - fetchedAt.get() < DOCUMENT_TTL.toMillis()) {
-      return known.get();
+    if (!clientId.startsWith("https://")) {
+      return known
+          .map(Stored::client)
+          .orElseThrow(() ->
+              OAuthException.invalidClient(
+                  "unknown client_id; the client may have been removed by the owner: register"
+                      + " again"));
+    }
+    long now = clock.millis();
+    if (known.isPresent() && now - known.get().refreshedAtMs() < DOCUMENT_TTL.toMillis()) {
+      return known.get().client();
     }
     URI url = documentUrl(clientId);
     JsonNode document = documents.fetch(url);
@@ -539,7 +538,7 @@ public final class OAuthServer {
                   state.orElse(null),
                   challenge,
                   resource(),
-                  encode(scopes),
+                  scopes.spaceSeparated(),
                   asked.request().requestId(),
                   browser.map(Secrets::hash).orElse(null),
                   now,
@@ -589,10 +588,7 @@ public final class OAuthServer {
     for (String name : scope.get().trim().split(" +")) {
       if (SCOPES_SUPPORTED.names().stream().noneMatch(name::equals)) {
         throw OAuthException.invalidScope(
-            "unknown scope "
-                + quote(name)
-                + "; supported: "
-                + String.join(" ", SCOPES_SUPPORTED.names()));
+            "unknown scope " + quote(name) + "; supported: " + SCOPES_SUPPORTED.spaceSeparated());
       }
       names.add(name);
     }
@@ -623,7 +619,7 @@ public final class OAuthServer {
             redirectUri,
             challenge,
             resource(),
-            encode(scopes),
+            scopes.spaceSeparated(),
             now,
             now + CODE_TTL.toMillis()));
     Map<String, String> params = new LinkedHashMap<>();
@@ -801,26 +797,24 @@ public final class OAuthServer {
 
   /** Approves the authorization's pairing request (the consent page, after the shared secret). */
   public ConsentState approve(String authorizationId, Approver approver, Optional<String> browser) {
-    Optional<PendingAuthorization> auth = authorization(authorizationId);
-    if (auth.isPresent() && auth.get().status().equals("pending")) {
-      Optional<PairingRequest> request = pairing.request(auth.get().requestId());
-      if (request.isPresent() && request.get().state() == RequestState.PENDING) {
-        pairing.approve(auth.get().requestId(), Optional.empty(), approver);
-      }
-    }
+    pendingRequestOf(authorizationId)
+        .ifPresent(requestId -> pairing.approve(requestId, Optional.empty(), approver));
     return consent(authorizationId, browser);
   }
 
   /** Rejects the authorization's pairing request (the consent page's "Deny"). */
   public ConsentState deny(String authorizationId, Approver approver) {
-    Optional<PendingAuthorization> auth = authorization(authorizationId);
-    if (auth.isPresent() && auth.get().status().equals("pending")) {
-      Optional<PairingRequest> request = pairing.request(auth.get().requestId());
-      if (request.isPresent() && request.get().state() == RequestState.PENDING) {
-        pairing.reject(auth.get().requestId(), approver);
-      }
-    }
+    pendingRequestOf(authorizationId).ifPresent(requestId -> pairing.reject(requestId, approver));
     return consent(authorizationId);
+  }
+
+  /** The pairing request of a pending authorization, while that request is pending too. */
+  private Optional<String> pendingRequestOf(String authorizationId) {
+    return authorization(authorizationId)
+        .filter(auth -> auth.status().equals("pending"))
+        .map(PendingAuthorization::requestId)
+        .filter(requestId ->
+            pairing.request(requestId).map(r -> r.state() == RequestState.PENDING).orElse(false));
   }
 
   private boolean trustedBrowser(String browser, String deviceId) {
@@ -863,7 +857,7 @@ public final class OAuthServer {
                     rs.getString("redirect_uri"),
                     Tx.optString(rs, "state"),
                     rs.getString("code_challenge"),
-                    scopes(rs.getString("scopes")),
+                    ScopeSet.ofSpaceSeparated(rs.getString("scopes")),
                     rs.getString("request_id"),
                     Optional.ofNullable(rs.getBytes("browser_hash")),
                     rs.getString("status").equals("pending") && rs.getLong("expires_at_ms") <= now
@@ -905,7 +899,7 @@ public final class OAuthServer {
       body.put("token_type", "Bearer");
       body.put("expires_in", expiresInSeconds);
       body.put("refresh_token", refreshToken);
-      body.put("scope", String.join(" ", scopes.names()));
+      body.put("scope", scopes.spaceSeparated());
       return body;
     }
 
@@ -972,7 +966,7 @@ public final class OAuthServer {
                           rs.getString("redirect_uri"),
                           rs.getString("code_challenge"),
                           rs.getString("resource"),
-                          scopes(rs.getString("scopes")),
+                          ScopeSet.ofSpaceSeparated(rs.getString("scopes")),
                           rs.getLong("expires_at_ms"),
                           Tx.optLong(rs, "used_at_ms"),
                           Tx.optString(rs, "grant_id")),
@@ -1016,7 +1010,7 @@ public final class OAuthServer {
           tx.first(
                   "SELECT scopes FROM oauth_grants WHERE device_id = ?"
                       + " ORDER BY created_at_ms DESC LIMIT 1",
-                  rs -> scopes(rs.getString(1)),
+                  rs -> ScopeSet.ofSpaceSeparated(rs.getString(1)),
                   row.deviceId())
               .orElse(ScopeSet.empty());
       String grantId = UUID.randomUUID().toString();
@@ -1027,7 +1021,7 @@ public final class OAuthServer {
           client.clientId(),
           row.deviceId(),
           row.resource(),
-          encode(scopes),
+          scopes.spaceSeparated(),
           now);
       tx.update("UPDATE oauth_codes SET grant_id = ? WHERE code_hash = ?", grantId, hash);
       TokenResponse tokens = issueTokens(tx, grantId, row.deviceId(), row.resource(), scopes, now);
@@ -1079,7 +1073,7 @@ public final class OAuthServer {
                           rs.getString("device_id"),
                           Tx.optString(rs, "grant_id"),
                           rs.getString("resource"),
-                          scopes(rs.getString("scopes")),
+                          ScopeSet.ofSpaceSeparated(rs.getString("scopes")),
                           Tx.optLong(rs, "expires_at_ms"),
                           Tx.optLong(rs, "used_at_ms"),
                           Tx.optLong(rs, "revoked_at_ms"),
@@ -1138,11 +1132,11 @@ public final class OAuthServer {
     ScopeSet baseline =
         tx.first(
                 "SELECT baseline_scopes FROM device_roles WHERE device_id = ? AND role = ?",
-                rs -> scopes(rs.getString(1)),
+                rs -> ScopeSet.ofSpaceSeparated(rs.getString(1)),
                 deviceId,
                 Role.OPERATOR.wireName())
             .orElse(ScopeSet.empty());
-    return ScopeSet.of(scopes.asSet().stream().filter(baseline::allows).toList());
+    return scopes.allowedBy(baseline);
   }
 
   private TokenResponse issueTokens(
@@ -1190,7 +1184,7 @@ public final class OAuthServer {
         deviceId,
         grantId,
         audience,
-        encode(scopes),
+        scopes.spaceSeparated(),
         now,
         expiresAtMs);
   }
@@ -1365,12 +1359,12 @@ public final class OAuthServer {
               ScopeSet baseline =
                   rs.getString("baseline_scopes") == null
                       ? ScopeSet.empty()
-                      : scopes(rs.getString("baseline_scopes"));
-              ScopeSet held = scopes(rs.getString("scopes"));
+                      : ScopeSet.ofSpaceSeparated(rs.getString("baseline_scopes"));
+              ScopeSet held = ScopeSet.ofSpaceSeparated(rs.getString("scopes"));
               return new StaticToken(
                   rs.getString("device_id"),
                   rs.getString("name"),
-                  ScopeSet.of(held.asSet().stream().filter(baseline::allows).toList()),
+                  held.allowedBy(baseline),
                   rs.getLong("created_at_ms"),
                   Tx.optLong(rs, "expires_at_ms"),
                   Tx.optLong(rs, "last_used_at_ms"));
@@ -1460,7 +1454,7 @@ public final class OAuthServer {
                         rs.getString("kind"),
                         rs.getString("device_id"),
                         Tx.optString(rs, "resource"),
-                        scopes(rs.getString("scopes")),
+                        ScopeSet.ofSpaceSeparated(rs.getString("scopes")),
                         Tx.optLong(rs, "expires_at_ms"),
                         Tx.optLong(rs, "revoked_at_ms"),
                         Tx.optLong(rs, "last_used_at_ms"),
@@ -1486,8 +1480,8 @@ public final class OAuthServer {
         && !canonical(row.resource().get()).equals(canonical(audience))) {
       return invalid("the token was issued for another resource (" + row.resource().get() + ")");
     }
-    ScopeSet baseline = row.baseline().map(OAuthServer::scopes).orElse(ScopeSet.empty());
-    ScopeSet scopes = ScopeSet.of(row.scopes().asSet().stream().filter(baseline::allows).toList());
+    ScopeSet baseline = row.baseline().map(ScopeSet::ofSpaceSeparated).orElse(ScopeSet.empty());
+    ScopeSet scopes = row.scopes().allowedBy(baseline);
     if (scopes.isEmpty()) {
       return invalid("the owner has withdrawn this token's access");
     }
@@ -1592,14 +1586,6 @@ public final class OAuthServer {
             Optional.of(Role.OPERATOR.wireName()),
             remoteAddress.isEmpty() ? Optional.empty() : Optional.of(remoteAddress),
             detail));
-  }
-
-  static String encode(ScopeSet scopes) {
-    return String.join(" ", scopes.names());
-  }
-
-  static ScopeSet scopes(String encoded) {
-    return encoded.isBlank() ? ScopeSet.empty() : ScopeSet.ofNames(List.of(encoded.split(" ")));
   }
 
   private static String randomId(int bytes) {

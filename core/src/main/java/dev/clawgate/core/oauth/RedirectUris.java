@@ -1,5 +1,6 @@
 package dev.clawgate.core.oauth;
 
+import dev.clawgate.core.config.ConfigLoader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -38,7 +39,7 @@ public final class RedirectUris {
           : Optional.empty();
     }
     if (scheme.equals("http")) {
-      return parsed.getHost() != null && isLoopback(parsed.getHost())
+      return parsed.getHost() != null && ConfigLoader.isLoopback(parsed.getHost())
           ? Optional.empty()
           : Optional.of(
               "http redirect URIs are allowed on loopback hosts only (use https): " + shorten(uri));
@@ -67,7 +68,7 @@ public final class RedirectUris {
       URI parsed = new URI(uri);
       if (!"http".equalsIgnoreCase(parsed.getScheme())
           || parsed.getHost() == null
-          || !isLoopback(parsed.getHost())) {
+          || !ConfigLoader.isLoopback(parsed.getHost())) {
         return Optional.empty();
       }
       return Optional.of(
@@ -96,14 +97,6 @@ public final class RedirectUris {
     } catch (URISyntaxException e) {
       return "?";
     }
-  }
-
-  static boolean isLoopback(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
-    if (h.startsWith("[") && h.endsWith("]")) {
-      h = h.substring(1, h.length() - 1);
-    }
-    return h.equals("localhost") || h.equals("::1") || h.matches("127(\\.\\d{1,3}){3}");
   }
 
   private static String shorten(String uri) {

@@ -21,11 +21,11 @@ final class PairingRepository {
   // ---- encoding -------------------------------------------------------------------------------
 
   static String encode(ScopeSet scopes) {
-    return String.join(" ", scopes.names());
+    return scopes.spaceSeparated();
   }
 
   static ScopeSet scopes(String encoded) {
-    return encoded.isBlank() ? ScopeSet.empty() : ScopeSet.ofNames(List.of(encoded.split(" ")));
+    return ScopeSet.ofSpaceSeparated(encoded);
   }
 
   static String encodeRoles(Set<Role> roles) {

@@ -1,5 +1,6 @@
 package dev.clawgate.gateway.mcp;
 
+import dev.clawgate.core.config.ConfigLoader;
 import dev.clawgate.core.config.GatewayConfig;
 import dev.clawgate.core.config.GatewayConfig.AuthMode;
 import dev.clawgate.gateway.GatewayServer;
@@ -26,7 +27,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
@@ -57,6 +57,10 @@ public final class McpEndpoint {
   /** Where it is mounted. */
   public static final String PATH = "/mcp";
 
+  /** Where its protected-resource metadata is (RFC 9728, the path-inserted form). */
+  public static final String RESOURCE_METADATA_PATH =
+      "/.well-known/oauth-protected-resource" + PATH;
+
   /** Where the legacy HTTP+SSE transport (2024-11-05) opens its streams. */
   public static final String SSE_PATH = LegacySseHandler.SSE_PATH;
 
@@ -66,7 +70,6 @@ public final class McpEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(McpEndpoint.class);
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
   private static final String TOOLS_CHANGED = "notifications/tools/list_changed";
-  private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.\\d{1,3}){3}");
   private static final List<String> LOCAL_SCOPES =
       List.of("operator.read", "operator.write", "operator.approvals");
 
@@ -101,8 +104,7 @@ public final class McpEndpoint {
             isLoopbackOrigin(origin)
                 || publicOrigin.map(origin::equals).orElse(false)
                 || config.allowedOrigins().contains(origin.toLowerCase(Locale.ROOT));
-    Supplier<String> resourceMetadata =
-        () -> baseUrl.get() + "/.well-known/oauth-protected-resource" + PATH;
+    Supplier<String> resourceMetadata = () -> baseUrl.get() + RESOURCE_METADATA_PATH;
     SessionFactory sessions = sessions(clock, version, observer);
     ToolScopes toolScopes =
         new ToolScopes() {
@@ -231,19 +233,10 @@ public final class McpEndpoint {
       String scheme = uri.getScheme();
       return ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
           && uri.getHost() != null
-          && isLoopbackName(uri.getHost());
+          && ConfigLoader.isLoopback(uri.getHost());
     } catch (IllegalArgumentException e) {
       return false;
     }
-  }
-
-  /** localhost, 127.0.0.1 (any 127.x), [::1]. */
-  static boolean isLoopbackName(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
-    if (h.startsWith("[") && h.endsWith("]")) {
-      h = h.substring(1, h.length() - 1);
-    }
-    return h.equals("localhost") || h.equals("::1") || LOOPBACK_V4.matcher(h).matches();
   }
 
   /** The host part of a {@code Host} header ({@code name[:port]}, {@code [v6][:port]}). */
@@ -284,7 +277,7 @@ public final class McpEndpoint {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
       String host = request.getHeaders().get(HttpHeader.HOST);
-      if (host == null || !isLoopbackName(hostOf(host))) {
+      if (host == null || !ConfigLoader.isLoopback(hostOf(host))) {
         response.setStatus(HttpStatus.FORBIDDEN_403);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(

@@ -10,7 +10,6 @@ import dev.clawgate.protocol.ScopeSet;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -53,27 +52,14 @@ public final class MetricsHandler extends Handler.Abstract {
   /**
    * @param metrics what a scrape answers
    * @param authenticator who a request acts for (the bearer token of {@code Authorization})
-   * @param challenges the {@code WWW-Authenticate} challenges naming this resource's metadata
+   * @param challenges the {@code WWW-Authenticate} challenges naming this resource's metadata (its
+   *     URL is read for each challenge, so it may be known only once the gateway listens)
    */
   public MetricsHandler(
       GatewayMetrics metrics, Authenticator authenticator, BearerChallenges challenges) {
-    this(metrics, authenticator, constant(challenges));
-  }
-
-  /**
-   * A handler whose challenges are made when needed: for a resource metadata URL known only once
-   * the gateway listens (port 0).
-   */
-  public MetricsHandler(
-      GatewayMetrics metrics, Authenticator authenticator, Supplier<BearerChallenges> challenges) {
     super(InvocationType.BLOCKING);
     this.metrics = Objects.requireNonNull(metrics, "null metrics");
     this.gate = new BearerGate(authenticator, challenges);
-  }
-
-  private static Supplier<BearerChallenges> constant(BearerChallenges challenges) {
-    Objects.requireNonNull(challenges, "null challenges");
-    return () -> challenges;
   }
 
   @Override

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -39,14 +40,36 @@ public final class HttpClientDocuments implements ClientDocuments {
     this.allowPrivateAddresses = allowPrivateAddresses;
   }
 
-  /** Documents fetched with the platform's trust store, from public addresses only. */
-  public static HttpClientDocuments publicInternet() {
-    return new HttpClientDocuments(
-        HttpClient.newBuilder()
-            .connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build(),
-        false);
+  /**
+   * Documents fetched with the platform's trust store, from public addresses only. The HTTP client
+   * (a selector thread and its classes) is made at the first fetch, not at gateway start: most
+   * gateways never see a metadata-document client.
+   */
+  public static ClientDocuments publicInternet() {
+    return new ClientDocuments() {
+      private volatile @Nullable HttpClientDocuments fetcher;
+
+      @Override
+      public JsonNode fetch(URI url) {
+        HttpClientDocuments current = fetcher;
+        if (current == null) {
+          synchronized (this) {
+            current = fetcher;
+            if (current == null) {
+              current =
+                  new HttpClientDocuments(
+                      HttpClient.newBuilder()
+                          .connectTimeout(TIMEOUT)
+                          .followRedirects(HttpClient.Redirect.NEVER)
+                          .build(),
+                      false);
+              fetcher = current;
+            }
+          }
+        }
+        return current.fetch(url);
+      }
+    };
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.clawgate.core.pairing.Approver;
 import dev.clawgate.core.pairing.Secrets;
 import dev.clawgate.gateway.AuthRateLimiter;
 import dev.clawgate.gateway.HttpEndpoint;
+import dev.clawgate.gateway.mcp.McpEndpoint;
 import dev.clawgate.protocol.ClawgateException;
 import dev.clawgate.protocol.DetailCode;
 import dev.clawgate.protocol.Json;
@@ -52,19 +53,12 @@ public final class OAuthEndpoints {
   private final OAuthServer server;
   private final GatewayConfig.AuthConfig auth;
   private final AuthRateLimiter limiter;
-  private final String mcpPath;
 
-  /**
-   * The endpoints of {@code server}.
-   *
-   * @param mcpPath the path of the protected resource ({@code /mcp})
-   */
-  public OAuthEndpoints(
-      OAuthServer server, GatewayConfig.AuthConfig auth, Clock clock, String mcpPath) {
+  /** The endpoints of {@code server}. */
+  public OAuthEndpoints(OAuthServer server, GatewayConfig.AuthConfig auth, Clock clock) {
     this.server = server;
     this.auth = auth;
     this.limiter = new AuthRateLimiter(auth.rateLimit(), clock);
-    this.mcpPath = mcpPath;
   }
 
   /** The handler of {@value #OAUTH_PREFIX}. */
@@ -84,7 +78,7 @@ public final class OAuthEndpoints {
       return methodNotAllowed("GET, HEAD");
     }
     String path = request.path();
-    if (path.equals("/.well-known/oauth-protected-resource" + mcpPath)
+    if (path.equals(McpEndpoint.RESOURCE_METADATA_PATH)
         || path.equals("/.well-known/oauth-protected-resource")) {
       return metadata(protectedResource());
     }

@@ -2,8 +2,8 @@ package dev.clawgate.gateway.oauth;
 
 import dev.clawgate.core.oauth.OAuthServer;
 import dev.clawgate.core.pairing.Approver;
-import dev.clawgate.gateway.MethodCall;
 import dev.clawgate.gateway.MethodSpec;
+import dev.clawgate.gateway.pairing.PairingMethods;
 import dev.clawgate.protocol.ClawgateException;
 import dev.clawgate.protocol.DetailCode;
 import dev.clawgate.protocol.ErrorCode;
@@ -51,7 +51,7 @@ public final class TokenMethods {
             MethodSpec.operator(
                 e.name(),
                 Scope.PAIRING,
-                call -> e.action().run(server, call.params(), approver(call))))
+                call -> e.action().run(server, call.params(), PairingMethods.approver(call))))
         .toList();
   }
 
@@ -86,14 +86,6 @@ public final class TokenMethods {
   /** Whether {@code method} is one of these. */
   public static boolean handles(String method) {
     return TABLE.stream().anyMatch(e -> e.name().equals(method));
-  }
-
-  private static Approver approver(MethodCall call) {
-    String actor =
-        call.deviceId()
-            .map(id -> "device:" + id)
-            .orElse(call.local() ? "owner:local" : "conn:" + call.connId());
-    return new Approver(actor, call.scopes(), call.deviceId(), call.remoteAddress());
   }
 
   private static JsonNode create(

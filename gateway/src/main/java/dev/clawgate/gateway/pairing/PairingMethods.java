@@ -92,7 +92,8 @@ public final class PairingMethods {
         .build();
   }
 
-  static Approver approver(MethodCall call) {
+  /** Who performs an owner action called over {@code call}, with the authority it holds. */
+  public static Approver approver(MethodCall call) {
     String actor =
         call.deviceId()
             .map(id -> "device:" + id)

@@ -56,7 +56,7 @@ public final class BearerChallenges {
    */
   public String insufficientScope(ScopeSet scope, String description) {
     return "Bearer error=\"insufficient_scope\", scope=\""
-        + String.join(" ", scope.names())
+        + scope.spaceSeparated()
         + "\", error_description=\""
         + quotable(description)
         + "\", "

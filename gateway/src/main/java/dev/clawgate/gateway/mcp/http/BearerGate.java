@@ -3,7 +3,6 @@ package dev.clawgate.gateway.mcp.http;
 import dev.clawgate.gateway.mcp.McpPrincipal;
 import dev.clawgate.protocol.ScopeSet;
 import java.util.Objects;
-import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -25,14 +24,14 @@ public final class BearerGate {
   }
 
   private final Authenticator authenticator;
-  private final Supplier<BearerChallenges> challenges;
+  private final BearerChallenges challenges;
 
   /**
    * @param authenticator who a request acts for
    * @param challenges the challenges naming this resource's metadata, read for each refusal (a
    *     gateway on an ephemeral port knows its URL once listening)
    */
-  public BearerGate(Authenticator authenticator, Supplier<BearerChallenges> challenges) {
+  public BearerGate(Authenticator authenticator, BearerChallenges challenges) {
     this.authenticator = Objects.requireNonNull(authenticator, "null authenticator");
     this.challenges = Objects.requireNonNull(challenges, "null challenges");
   }
@@ -46,7 +45,7 @@ public final class BearerGate {
     return switch (authenticator.authenticate(request)) {
       case Authentication.Granted granted -> granted.principal();
       case Authentication.Refused refused -> {
-        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenges.get().refused(refused));
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenges.refused(refused));
         refusal.answer(response, refused, callback);
         yield null;
       }
@@ -60,6 +59,6 @@ public final class BearerGate {
   public void challengeInsufficientScope(Response response, ScopeSet scope, String description) {
     response
         .getHeaders()
-        .put(HttpHeader.WWW_AUTHENTICATE, challenges.get().insufficientScope(scope, description));
+        .put(HttpHeader.WWW_AUTHENTICATE, challenges.insufficientScope(scope, description));
   }
 }

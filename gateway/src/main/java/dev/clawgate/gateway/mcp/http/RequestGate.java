@@ -60,8 +60,7 @@ final class RequestGate {
       String corsExposeHeaders) {
     Objects.requireNonNull(authenticator, "null authenticator");
     this.toolScopes = Objects.requireNonNull(toolScopes, "null toolScopes");
-    BearerChallenges challenges = new BearerChallenges(resourceMetadataUrl);
-    this.bearer = new BearerGate(authenticator, () -> challenges);
+    this.bearer = new BearerGate(authenticator, new BearerChallenges(resourceMetadataUrl));
     this.allowedOrigin = Objects.requireNonNull(allowedOrigin, "null allowedOrigin");
     this.allowedMethods = allowedMethods;
     this.corsAllowHeaders = corsAllowHeaders;
@@ -189,8 +188,7 @@ final class RequestGate {
       return true;
     }
     ScopeSet missing = held.missing(needed);
-    String description =
-        "calling " + firstTool + " needs the scope " + String.join(" ", missing.names());
+    String description = "calling " + firstTool + " needs the scope " + missing.spaceSeparated();
     bearer.challengeInsufficientScope(response, held.union(needed), description);
     toolScopes.refused(String.valueOf(firstTool));
     ObjectNode data = Json.mapper().createObjectNode();
