@@ -2,7 +2,6 @@ package dev.clawgate.gateway;
 
 import dev.clawgate.protocol.Json;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -121,14 +120,9 @@ final class HttpRoutes extends Handler.Abstract {
 
   private void serve(
       Mount mount, String path, Request request, Response response, Callback callback) {
-    long declared = request.getLength();
-    if (declared > mount.maxBodyBytes()) {
-      writeJson(response, HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(mount), callback);
-      return;
-    }
-    byte[] body;
+    byte @Nullable [] body;
     try {
-      body = readCapped(request, mount.maxBodyBytes());
+      body = RequestBodies.read(request, response, mount.maxBodyBytes());
     } catch (IOException e) {
       writeJson(
           response,
@@ -137,7 +131,7 @@ final class HttpRoutes extends Handler.Abstract {
           callback);
       return;
     }
-    if (body.length > mount.maxBodyBytes()) {
+    if (body == null) {
       writeJson(response, HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(mount), callback);
       return;
     }
@@ -176,13 +170,6 @@ final class HttpRoutes extends Handler.Abstract {
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     reply.headers().forEach((name, value) -> response.getHeaders().put(name, value));
     response.write(true, ByteBuffer.wrap(reply.body()), callback);
-  }
-
-  /** Reads at most {@code max + 1} bytes, so an over-long body is detected without keeping it. */
-  private static byte[] readCapped(Request request, long max) throws IOException {
-    try (InputStream in = Content.Source.asInputStream(request)) {
-      return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-    }
   }
 
   private static String tooLarge(Mount mount) {

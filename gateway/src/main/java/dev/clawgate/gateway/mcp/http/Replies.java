@@ -1,8 +1,8 @@
 package dev.clawgate.gateway.mcp.http;
 
+import dev.clawgate.gateway.RequestBodies;
 import dev.clawgate.protocol.Json;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -10,7 +10,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.BufferUtil;
@@ -118,9 +117,9 @@ final class Replies {
           callback);
       return null;
     }
-    byte[] body;
+    byte @Nullable [] body;
     try {
-      body = request.getLength() > maxBodyBytes ? null : readCapped(request, maxBodyBytes);
+      body = RequestBodies.read(request, response, maxBodyBytes);
     } catch (IOException e) {
       error(
           response,
@@ -130,7 +129,7 @@ final class Replies {
           callback);
       return null;
     }
-    if (body == null || body.length > maxBodyBytes) {
+    if (body == null) {
       error(
           response,
           HttpStatus.PAYLOAD_TOO_LARGE_413,
@@ -181,12 +180,5 @@ final class Replies {
   private static String mediaType(String value) {
     int semicolon = value.indexOf(';');
     return (semicolon < 0 ? value : value.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-  }
-
-  /** Reads at most {@code max + 1} bytes, so an over-long body is detected without keeping it. */
-  private static byte[] readCapped(Request request, long max) throws IOException {
-    try (InputStream in = Content.Source.asInputStream(request)) {
-      return in.readNBytes((int) (max + 1));
-    }
   }
 }
