@@ -160,7 +160,7 @@ record GatewayTarget(
             .connectTimeout(timeout)
             .requestTimeout(timeout);
     credential.ifPresent(options::credential);
-    if (!loopback(url.host())) {
+    if (!ConfigLoader.isLoopback(url.host())) {
       // A gateway grants a device-less connection scopes only from its own machine (pairing.md,
       // connect decision 2). From anywhere else the owner's CLI is a device like any other: it is
       // paired once (approved on the gateway's machine) and then connects with its device token.
@@ -219,14 +219,6 @@ record GatewayTarget(
         + ", "
         + config.stateDir().resolve(GatewayRuntime.FILE_NAME)
         + ")";
-  }
-
-  private static boolean loopback(String host) {
-    String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    return bare.equals("localhost")
-        || bare.startsWith("127.")
-        || bare.equals("::1")
-        || bare.equals("0:0:0:0:0:0:0:1");
   }
 
   /** "the token from env CLAWGATE_GATEWAY_TOKEN" style words for messages. */

@@ -69,6 +69,7 @@ public final class GatewayApp implements AutoCloseable {
   private final GatewayServer server;
   private final ChannelHub hub;
   private final ScheduledExecutorService sweeper;
+  private final HttpClientDocuments clientDocuments;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private GatewayApp(
@@ -77,13 +78,15 @@ public final class GatewayApp implements AutoCloseable {
       StateStore store,
       GatewayServer server,
       ChannelHub hub,
-      ScheduledExecutorService sweeper) {
+      ScheduledExecutorService sweeper,
+      HttpClientDocuments clientDocuments) {
     this.config = config;
     this.lock = lock;
     this.store = store;
     this.server = server;
     this.hub = hub;
     this.sweeper = sweeper;
+    this.clientDocuments = clientDocuments;
   }
 
   /**
@@ -109,6 +112,8 @@ public final class GatewayApp implements AutoCloseable {
       throw e;
     }
     @Nullable ChannelHub hub = null;
+    // Nothing is opened before its first fetch.
+    HttpClientDocuments clientDocuments = HttpClientDocuments.publicInternet();
     try {
       // The service needs its listener before the server exists; it is attached once started.
       PairingEvents events = PairingEvents.detached();
@@ -142,7 +147,7 @@ public final class GatewayApp implements AutoCloseable {
               clock,
               () -> McpEndpoint.baseUrl(config, boundPort.get()),
               McpEndpoint.PATH,
-              HttpClientDocuments.publicInternet(),
+              clientDocuments,
               metrics::oauthEvent);
       oauth.sweep();
       TokenMethods.specs(oauth).forEach(builder::method);
@@ -199,7 +204,7 @@ public final class GatewayApp implements AutoCloseable {
       var _ =
           sweeper.scheduleWithFixedDelay(
               () -> sweepApprovalsQuietly(approvals), 1, 1, TimeUnit.SECONDS);
-      GatewayApp app = new GatewayApp(config, lock, store, server, hub, sweeper);
+      GatewayApp app = new GatewayApp(config, lock, store, server, hub, sweeper, clientDocuments);
       server.markReady();
       app.announce(clock);
       return app;
@@ -207,6 +212,7 @@ public final class GatewayApp implements AutoCloseable {
       if (hub != null) {
         hub.close();
       }
+      clientDocuments.close();
       store.close();
       lock.close();
       throw e;
@@ -274,6 +280,7 @@ public final class GatewayApp implements AutoCloseable {
     // Channels first: no new inbound message may arrive while the server drains.
     hub.close();
     server.close();
+    clientDocuments.close();
     store.close();
     GatewayRuntime.deleteIfOwnedBy(config.stateDir(), ProcessHandle.current().pid());
     lock.close();

@@ -76,6 +76,7 @@ public final class McpEndpoint {
   private final AtomicReference<@Nullable GatewayServer> server = new AtomicReference<>();
   private final StreamableHttpHandler streams;
   private final Handler handler;
+  private final LegacySseHandler legacy;
   private final Handler legacyHandler;
   private final Authenticator authenticator;
 
@@ -141,6 +142,7 @@ public final class McpEndpoint {
             MESSAGES_PATH,
             prefix + MESSAGES_PATH);
     this.streams = streams;
+    this.legacy = legacy;
     this.handler = localOnly(config, streams);
     this.legacyHandler = localOnly(config, legacy);
   }
@@ -168,9 +170,9 @@ public final class McpEndpoint {
     server.set(running);
   }
 
-  /** The Streamable HTTP sessions open now. */
+  /** The MCP sessions open now over HTTP: Streamable HTTP, stateless requests and legacy SSE. */
   public int sessionCount() {
-    return streams.sessionCount();
+    return streams.sessionCount() + legacy.sessionCount();
   }
 
   /**

@@ -111,7 +111,9 @@ public final class GatewayMetrics {
                 "Open WebSocket connections that completed the handshake."));
     this.mcpSessions =
         registry.register(
-            new Gauge("clawgate_mcp_http_sessions", "Open MCP Streamable HTTP sessions."));
+            new Gauge(
+                "clawgate_mcp_http_sessions",
+                "Open MCP sessions over HTTP (Streamable HTTP, stateless requests, legacy SSE)."));
     this.rpcRequests =
         registry.register(
             new Counter(

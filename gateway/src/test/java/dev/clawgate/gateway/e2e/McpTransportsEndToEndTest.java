@@ -90,6 +90,14 @@ class McpTransportsEndToEndTest {
         assertThat(message(events).at("/result/serverInfo/name").asString()).isEqualTo("clawgate");
         assertThat(post(messages, token, OAuthClient.McpEndpointCalls.TOOLS_LIST)).isEqualTo(202);
         assertThat(message(events).at("/result/tools")).hasSize(6);
+        // The open stream is a session on the gateway's gauge.
+        HttpResponse<String> metrics =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                    .header("Authorization", "Bearer " + token)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body().lines()).contains("clawgate_mcp_http_sessions 1");
         // Without the token, the session id alone is nothing.
         assertThat(post(messages, "", OAuthClient.McpEndpointCalls.TOOLS_LIST)).isEqualTo(401);
       } finally {

@@ -14,7 +14,7 @@ import dev.clawgate.core.store.StateStore;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.jetty.server.Handler;
@@ -54,7 +56,9 @@ class HttpClientDocumentsTest {
   @TempDir static Path keys;
   private static Server server;
   private static String base;
-  private static HttpClient trusting;
+  private static SSLContext trusting;
+  private static final AtomicInteger REQUESTS = new AtomicInteger();
+  private static final List<HttpClientDocuments> MADE = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -72,7 +76,7 @@ class HttpClientDocumentsTest {
                 "-dname",
                 "CN=localhost",
                 "-ext",
-                "SAN=ip:127.0.0.1,dns:localhost",
+                "SAN=ip:127.0.0.1,dns:localhost,dns:docs.test",
                 "-validity",
                 "2",
                 "-storetype",
@@ -100,6 +104,7 @@ class HttpClientDocumentsTest {
         new Handler.Abstract() {
           @Override
           public boolean handle(Request request, Response response, Callback callback) {
+            REQUESTS.incrementAndGet();
             Answer answer = ANSWERS.get(Request.getPathInContext(request));
             if (answer == null) {
               response.setStatus(404);
@@ -128,15 +133,12 @@ class HttpClientDocumentsTest {
     trust.init(store);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, trust.getTrustManagers(), null);
-    trusting =
-        HttpClient.newBuilder()
-            .sslContext(context)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    trusting = context;
   }
 
   @AfterAll
   static void stop() throws Exception {
+    MADE.forEach(HttpClientDocuments::close);
     server.stop();
   }
 
@@ -148,6 +150,13 @@ class HttpClientDocumentsTest {
         + "\"],\"token_endpoint_auth_method\":\"none\"}";
   }
 
+  private static HttpClientDocuments documents(boolean allowPrivateAddresses) {
+    HttpClientDocuments documents =
+        new HttpClientDocuments(trusting, allowPrivateAddresses, InetAddress::getAllByName);
+    MADE.add(documents);
+    return documents;
+  }
+
   private static void serve(String path, Answer answer) {
     ANSWERS.put(path, answer);
   }
@@ -155,8 +164,7 @@ class HttpClientDocumentsTest {
   @Test
   void aDocumentIsFetchedOverHttps() {
     serve("/doc.json", new Answer(200, "application/json", "{\"a\":1}", Map.of()));
-    JsonNode document =
-        new HttpClientDocuments(trusting, true).fetch(URI.create(base + "/doc.json"));
+    JsonNode document = documents(true).fetch(URI.create(base + "/doc.json"));
     assertThat(document.path("a").asInt()).isEqualTo(1);
   }
 
@@ -165,8 +173,7 @@ class HttpClientDocumentsTest {
     serve("/moved", new Answer(302, "text/plain", "", Map.of("Location", base + "/doc.json")));
     OAuthException e =
         catchThrowableOfType(
-            OAuthException.class,
-            () -> new HttpClientDocuments(trusting, true).fetch(URI.create(base + "/moved")));
+            OAuthException.class, () -> documents(true).fetch(URI.create(base + "/moved")));
     assertThat(e.error()).isEqualTo("invalid_client");
     assertThat(e.description()).contains("HTTP 302");
   }
@@ -181,7 +188,7 @@ class HttpClientDocumentsTest {
             "{\"x\":\"" + "a".repeat(HttpClientDocuments.MAX_BYTES) + "\"}",
             Map.of()));
     serve("/html", new Answer(200, "text/html", "<html>nope</html>", Map.of()));
-    HttpClientDocuments documents = new HttpClientDocuments(trusting, true);
+    HttpClientDocuments documents = documents(true);
     assertThat(
             catchThrowableOfType(
                     OAuthException.class, () -> documents.fetch(URI.create(base + "/big")))
@@ -200,9 +207,12 @@ class HttpClientDocumentsTest {
     OAuthException e =
         catchThrowableOfType(
             OAuthException.class,
-            () ->
-                new HttpClientDocuments(HttpClient.newHttpClient(), true)
-                    .fetch(URI.create(base + "/doc.json")));
+            () -> {
+              try (HttpClientDocuments platformTrust =
+                  new HttpClientDocuments(null, true, InetAddress::getAllByName)) {
+                platformTrust.fetch(URI.create(base + "/doc.json"));
+              }
+            });
     assertThat(e.description()).contains("could not be fetched");
   }
 
@@ -210,8 +220,7 @@ class HttpClientDocumentsTest {
   void privateAddressesAreRefusedUnlessAllowed() throws Exception {
     OAuthException e =
         catchThrowableOfType(
-            OAuthException.class,
-            () -> new HttpClientDocuments(trusting, false).fetch(URI.create(base + "/doc.json")));
+            OAuthException.class, () -> documents(false).fetch(URI.create(base + "/doc.json")));
     assertThat(e.description()).contains("non-public address");
     assertThat(HttpClientDocuments.isPublic(InetAddress.getByName("10.1.2.3"))).isFalse();
     assertThat(HttpClientDocuments.isPublic(InetAddress.getByName("192.168.1.1"))).isFalse();
@@ -219,7 +228,65 @@ class HttpClientDocumentsTest {
     assertThat(HttpClientDocuments.isPublic(InetAddress.getByName("100.64.0.1"))).isFalse();
     assertThat(HttpClientDocuments.isPublic(InetAddress.getByName("fd00::1"))).isFalse();
     assertThat(HttpClientDocuments.isPublic(InetAddress.getByName("::1"))).isFalse();
+    assertThat(HttpClientDocuments.isPublic(InetAddress.getByName("198.18.0.1"))).isFalse();
+    assertThat(HttpClientDocuments.isPublic(InetAddress.getByName("240.0.0.1"))).isFalse();
+    assertThat(HttpClientDocuments.isPublic(InetAddress.getByName("64:ff9b::7f00:1"))).isFalse();
+    assertThat(HttpClientDocuments.isPublic(InetAddress.getByName("2002:c0a8:101::1"))).isFalse();
+    assertThat(HttpClientDocuments.isPublic(InetAddress.getByName("64:ff9b::5db8:d822"))).isTrue();
+    assertThat(HttpClientDocuments.isPublic(InetAddress.getByName("2606:4700::1111"))).isTrue();
     assertThat(HttpClientDocuments.isPublic(InetAddress.getByName("93.184.216.34"))).isTrue();
+  }
+
+  @Test
+  void theHostIsLookedUpOnceAndTheConnectionGoesToTheAddressChecked() throws Exception {
+    serve("/doc.json", new Answer(200, "application/json", "{\"a\":2}", Map.of()));
+    List<String> lookups = new CopyOnWriteArrayList<>();
+    HttpClientDocuments.Resolver resolver =
+        host -> {
+          lookups.add(host);
+          return new InetAddress[] {InetAddress.getByName("127.0.0.1")};
+        };
+    // docs.test is a reserved name that no DNS answers: only the resolver given knows it.
+    URI url = URI.create(base.replace("127.0.0.1", "docs.test") + "/doc.json");
+    try (HttpClientDocuments documents = new HttpClientDocuments(trusting, true, resolver)) {
+      assertThat(documents.fetch(url).path("a").asInt()).isEqualTo(2);
+    }
+    assertThat(lookups).containsExactly("docs.test");
+  }
+
+  @Test
+  void aHostWithAnyNonPublicAddressIsRefusedBeforeAConnection() throws Exception {
+    serve("/doc.json", new Answer(200, "application/json", "{}", Map.of()));
+    HttpClientDocuments.Resolver rebinding =
+        host ->
+            new InetAddress[] {
+              InetAddress.getByName("93.184.216.34"), InetAddress.getByName("127.0.0.1")
+            };
+    URI url = URI.create(base.replace("127.0.0.1", "docs.test") + "/doc.json");
+    int before = REQUESTS.get();
+    try (HttpClientDocuments documents = new HttpClientDocuments(trusting, false, rebinding)) {
+      OAuthException e = catchThrowableOfType(OAuthException.class, () -> documents.fetch(url));
+      assertThat(e.error()).isEqualTo("invalid_client");
+      assertThat(e.description()).contains("non-public address");
+    }
+    assertThat(REQUESTS.get()).isEqualTo(before);
+  }
+
+  @Test
+  void anUnknownHostIsNamedSo() {
+    try (HttpClientDocuments documents =
+        new HttpClientDocuments(
+            trusting,
+            false,
+            host -> {
+              throw new UnknownHostException(host);
+            })) {
+      OAuthException e =
+          catchThrowableOfType(
+              OAuthException.class,
+              () -> documents.fetch(URI.create("https://nowhere.test/client.json")));
+      assertThat(e.description()).contains("host is unknown");
+    }
   }
 
   @Test
@@ -250,7 +317,7 @@ class HttpClientDocumentsTest {
               Clock.systemUTC(),
               () -> "https://gw.example",
               "/mcp",
-              new HttpClientDocuments(trusting, true),
+              documents(true),
               OAuthEvents.none());
       OAuthServer.Authorization outcome =
           oauth.authorize(

@@ -217,8 +217,7 @@ public final class LegacySseHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    // A 500 goes without the CORS headers.
-    RequestGate.handle(request, response, callback, LOG, "MCP SSE", this::serve, (rq, rs) -> {});
+    RequestGate.handle(request, response, callback, LOG, "MCP SSE", this::serve, gate::cors);
     return true;
   }
 

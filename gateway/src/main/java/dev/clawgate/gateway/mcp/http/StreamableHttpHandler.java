@@ -162,9 +162,12 @@ public final class StreamableHttpHandler extends Handler.Abstract {
     this.sessions = new SessionTable<>(limits.maxSessions());
   }
 
-  /** Open sessions. */
+  /**
+   * Open sessions, counting the one-request sessions of stateless (2026-07-28) requests being
+   * answered, which hold a place under the session limit too.
+   */
   public int sessionCount() {
-    return sessions.size();
+    return sessions.size() + statelessSessions.size();
   }
 
   @Override

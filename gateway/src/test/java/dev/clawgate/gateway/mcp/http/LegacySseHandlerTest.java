@@ -404,6 +404,39 @@ class LegacySseHandlerTest {
   }
 
   @Test
+  void aFailureIs500WithTheCorsHeadersAndNoStackTrace() throws Exception {
+    LegacySseHandler failing =
+        new LegacySseHandler(
+            (principal, notifications) -> {
+              throw new IllegalStateException("the session store is gone");
+            },
+            request -> new Authentication.Granted(McpPrincipal.of("Alice", List.of(), "alice")),
+            ToolScopes.NONE,
+            () -> METADATA,
+            origin -> origin.equals("https://ok.example"),
+            StreamableHttpLimits.defaults(),
+            "/sse",
+            "/messages",
+            "/messages");
+    Server other = new Server();
+    try {
+      int otherPort = McpHttpTesting.start(other, failing);
+      HttpRequest get =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + otherPort + "/sse"))
+              .header("Origin", "https://ok.example")
+              .GET()
+              .build();
+      HttpResponse<String> response = client.send(get, HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(500);
+      assertThat(response.headers().firstValue("Access-Control-Allow-Origin"))
+          .hasValue("https://ok.example");
+      assertThat(response.body()).doesNotContain("Exception", "session store", "\tat ");
+    } finally {
+      other.stop();
+    }
+  }
+
+  @Test
   void aPreflightIsAnsweredWithoutCredentials() throws Exception {
     HttpRequest preflight =
         base("/messages?sessionId=abc", null)
