@@ -9,6 +9,7 @@
 #     come back through TLS;
 #   - the gateway protocol's WebSocket upgrade passes (101);
 #   - a 4 MiB MCP body passes and a larger one gets the gateway's own 413;
+#   - an SSE answer is not buffered (its priming event arrives before the answer of a 3 s wait);
 #   - the official MCP TypeScript SDK client runs the whole OAuth flow of scripts/mcp-oauth-client.mjs
 #     (discovery, registration, consent approved from the CLI, token, tools/call, refresh, silent
 #     re-authorization, step-up) against https://localhost:PORT/mcp;
@@ -82,7 +83,12 @@ sub(r"127\.0\.0\.1:18789", "127.0.0.1:%s" % gw_port, 2)
 sub(r"return 301 https://\$host\$request_uri;", "return 301 https://$host:%s$request_uri;" % https_port, 1)
 print(text)
 ' "$http_port" "$https_port" "$port" "$proxy/cert.pem" "$proxy/key.pem")" || fail "(the nginx block no longer has the expected shape)"
+# Run as root (as here), nginx would start its worker as nobody, who cannot write the body buffers
+# into this private temporary directory; a packaged nginx has a temp directory of its own.
+worker_user=""
+[ "$(id -u)" != 0 ] || worker_user="user root;"
 cat >"$proxy/nginx.conf" <<EOF
+$worker_user
 worker_processes 1;
 pid $proxy/nginx.pid;
 error_log $proxy/logs/error.log;
@@ -127,7 +133,7 @@ ok "metadata and the 401 challenge name the public URL $public"
 
 upgrade="$(c -o /dev/null -w '%{http_code}' --max-time 3 --http1.1 "$public/" \
   -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
-  -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' || true)"
+  -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' 2>/dev/null || true)"
 [ "$upgrade" = 101 ] || fail "(WebSocket upgrade through nginx: $upgrade)"
 ok "the WebSocket upgrade of the gateway protocol passes (101)"
 
@@ -139,7 +145,8 @@ python3 - "$proxy/big.json" "$proxy/bigger.json" <<'EOF'
 import sys
 limit = 4 * 1024 * 1024
 for path, size in ((sys.argv[1], limit), (sys.argv[2], limit + 1)):
-    head = '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":"'
+    head = ('{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",'
+            '"capabilities":{},"clientInfo":{"name":"nginx-check","version":"1"},"pad":"')
     tail = '"}}'
     with open(path, "w") as out:
         out.write(head + "x" * (size - len(head) - len(tail)) + tail)
@@ -150,13 +157,31 @@ post_big() {
     -H 'MCP-Protocol-Version: 2025-11-25' --data-binary "@$1"
 }
 status="$(post_big "$proxy/big.json")"
-[ "$status" != 413 ] || fail "(a 4 MiB body was refused: nginx's limit is below the gateway's)"
+[ "$status" = 200 ] || fail "(a 4 MiB body got $status through nginx, not 200)"
 status="$(post_big "$proxy/bigger.json")"
 [ "$status" = 413 ] || fail "(a body over 4 MiB got $status, not 413)"
 grep -q "Payload Too Large" <(c -X POST "$public/mcp" -H "Authorization: Bearer $read_token" \
   -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
   --data-binary "@$proxy/bigger.json") || fail "(the 413 over 4 MiB is not the gateway's own)"
 ok "a 4 MiB MCP body passes nginx; a larger one gets the gateway's own 413"
+
+# Streams are not buffered (proxy_buffering off, and the gateway sends X-Accel-Buffering: no): a
+# tool call that waits 3 s gets its SSE priming event at once and its answer at the end.
+mcp_headers=(-H "Authorization: Bearer $read_token" -H 'Content-Type: application/json'
+  -H 'Accept: application/json, text/event-stream' -H 'MCP-Protocol-Version: 2025-11-25')
+session="$(c -o /dev/null -w '%header{mcp-session-id}' -X POST "$public/mcp" "${mcp_headers[@]}" \
+  --data '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"nginx-check","version":"1"}}}')"
+[ -n "$session" ] || fail "(initialize through nginx gave no Mcp-Session-Id)"
+c -o /dev/null -X POST "$public/mcp" "${mcp_headers[@]}" -H "Mcp-Session-Id: $session" \
+  --data '{"jsonrpc":"2.0","method":"notifications/initialized"}'
+timing="$(c -N -o "$proxy/wait.txt" -w '%{time_starttransfer} %{time_total}' -X POST "$public/mcp" \
+  "${mcp_headers[@]}" -H "Mcp-Session-Id: $session" \
+  --data '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"events_wait","arguments":{"timeout_ms":3000}}}')"
+read -r first total <<<"$timing"
+python3 -c "import sys; f, t = map(float, sys.argv[1:]); sys.exit(0 if f < 1.5 and t >= 2.9 else 1)" "$first" "$total" \
+  || fail "(SSE through nginx: first byte after ${first}s, answer after ${total}s; is it buffered?)"
+grep -q '"result"' "$proxy/wait.txt" || fail "(the waiting tool call got no result through nginx)"
+ok "SSE passes unbuffered: priming event after ${first}s, the answer after ${total}s"
 
 # ---- the real OAuth client through nginx --------------------------------------------------------
 if ! NODE_EXTRA_CA_CERTS="$proxy/cert.pem" CLAWGATE_MCP_URL="$public/mcp" \
