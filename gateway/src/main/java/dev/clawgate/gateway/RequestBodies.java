@@ -52,6 +52,30 @@ public final class RequestBodies {
     }
   }
 
+  /**
+   * Drops the body of a request refused without reading it (such as a 401), so that the client
+   * reads the refusal rather than a reset connection: up to {@link #SWALLOW_BYTES}, beyond that the
+   * response asks for the connection to be closed. A read that fails is the connection failing: the
+   * refusal is written anyway, and the connection closed.
+   */
+  public static void discard(Request request, Response response) {
+    long declared = request.getLength();
+    if (declared == 0) {
+      return;
+    }
+    if (declared > SWALLOW_BYTES) {
+      response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+      return;
+    }
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      if (discard(in, SWALLOW_BYTES) >= SWALLOW_BYTES) {
+        response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+      }
+    } catch (IOException e) {
+      response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+    }
+  }
+
   /** Reads and drops up to {@code limit} bytes; how many there were. */
   private static long discard(InputStream in, long limit) throws IOException {
     byte[] sink = new byte[16 * 1024];

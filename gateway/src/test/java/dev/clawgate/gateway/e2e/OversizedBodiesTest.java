@@ -59,4 +59,51 @@ class OversizedBodiesTest {
       assertThat(gateway.contents()).isEqualTo(before);
     }
   }
+
+  static Stream<Arguments> refusals() {
+    return Stream.of(
+        Arguments.of("an expired token", true, "Bearer cga_expired", "application/json", "", 401),
+        Arguments.of("no token", true, "", "application/json", "", 401),
+        Arguments.of("a hostile origin", true, "", "application/json", "https://evil.example", 403),
+        Arguments.of("a wrong content type", false, "", "text/plain", "", 415));
+  }
+
+  /**
+   * A refusal written before the body is read reaches the client too: a client whose token expired
+   * while it posted something large must see the 401 to refresh its token.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void aRefusalBeforeTheBodyIsReadReachesTheClient(
+      String name,
+      boolean tokenMode,
+      String authorization,
+      String contentType,
+      String origin,
+      int status)
+      throws Exception {
+    byte[] body = new byte[1 << 20];
+    Arrays.fill(body, (byte) 'a');
+    try (GatewayUnderTest gateway =
+        tokenMode
+            ? GatewayUnderTest.ownerApprovesEveryPairing(stateDir)
+            : GatewayUnderTest.noAuth(stateDir)) {
+      for (int i = 0; i < 5; i++) {
+        HttpRequest.Builder request =
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/mcp"))
+                .header("Content-Type", contentType)
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (!authorization.isEmpty()) {
+          request.header("Authorization", authorization);
+        }
+        if (!origin.isEmpty()) {
+          request.header("Origin", origin);
+        }
+        HttpResponse<String> response =
+            HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+      }
+    }
+  }
 }

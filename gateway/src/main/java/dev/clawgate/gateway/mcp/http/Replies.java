@@ -110,6 +110,7 @@ final class Replies {
       Request request, Response response, long maxBodyBytes, Callback callback) {
     String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
     if (contentType == null || !mediaType(contentType).equals(APPLICATION_JSON)) {
+      RequestBodies.discard(request, response);
       error(
           response,
           HttpStatus.UNSUPPORTED_MEDIA_TYPE_415,

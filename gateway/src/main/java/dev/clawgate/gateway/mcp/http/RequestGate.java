@@ -1,5 +1,6 @@
 package dev.clawgate.gateway.mcp.http;
 
+import dev.clawgate.gateway.RequestBodies;
 import dev.clawgate.gateway.mcp.McpPrincipal;
 import dev.clawgate.protocol.Json;
 import dev.clawgate.protocol.ScopeSet;
@@ -104,6 +105,7 @@ final class RequestGate {
   @Nullable McpPrincipal admit(Request request, Response response, Callback callback) {
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     if (origin != null && !allowedOrigin.test(origin)) {
+      RequestBodies.discard(request, response);
       Replies.error(response, HttpStatus.FORBIDDEN_403, "Forbidden: origin not allowed", callback);
       return null;
     }
@@ -125,15 +127,16 @@ final class RequestGate {
         request,
         response,
         callback,
-        (refusing, refused, refusedCallback) ->
-            Replies.error(
-                refusing,
-                refused.status(),
-                (refused.status() == HttpStatus.UNAUTHORIZED_401
-                        ? "Unauthorized: "
-                        : "Bad Request: ")
-                    + refused.description(),
-                refusedCallback));
+        (refusing, refused, refusedCallback) -> {
+          // A client whose token expired must read this 401 to refresh it, whatever it posted.
+          RequestBodies.discard(request, refusing);
+          Replies.error(
+              refusing,
+              refused.status(),
+              (refused.status() == HttpStatus.UNAUTHORIZED_401 ? "Unauthorized: " : "Bad Request: ")
+                  + refused.description(),
+              refusedCallback);
+        });
   }
 
   /**
