@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.http.pathmap.RegexPathSpec;
+import org.eclipse.jetty.http.pathmap.ServletPathSpec;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -154,10 +154,14 @@ final class JettyGatewayServer implements GatewayServer {
             container -> {
               container.setMaxTextMessageSize(ProtocolLimits.MAX_PAYLOAD_BYTES);
               container.setIdleTimeout(idleTimeout());
-              container.addMapping(
-                  new RegexPathSpec("^/(ws)?$"),
-                  (request, response, callback) ->
-                      createEndpoint(services, request, response, callback));
+              // Two exact paths, "/" and "/ws". (A RegexPathSpec would cost two exceptions per
+              // upgrade: Jetty looks up the named groups "name" and "info" it does not have.)
+              for (String path : List.of("", "/ws")) {
+                container.addMapping(
+                    new ServletPathSpec(path),
+                    (request, response, callback) ->
+                        createEndpoint(services, request, response, callback));
+              }
             });
     upgrades.setHandler(
         new HttpRoutes(
