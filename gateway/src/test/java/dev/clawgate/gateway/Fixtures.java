@@ -52,7 +52,8 @@ final class Fixtures {
         PairingConfig.defaults(),
         Optional.empty(),
         trustedProxies,
-        dev.clawgate.core.config.ChannelsConfig.none());
+        dev.clawgate.core.config.ChannelsConfig.none(),
+        List.of());
   }
 
   /**

@@ -58,48 +58,6 @@ public record GatewayConfig(
     allowedOrigins = List.copyOf(allowedOrigins);
   }
 
-  /** A configuration without {@code gateway.http.allowedOrigins}. */
-  public GatewayConfig(
-      Path stateDir,
-      int port,
-      Bind bind,
-      Optional<String> customHost,
-      AuthConfig auth,
-      RemoteConfig remote,
-      PairingConfig pairing,
-      Optional<String> publicUrl,
-      List<String> trustedProxies,
-      ChannelsConfig channels) {
-    this(
-        stateDir,
-        port,
-        bind,
-        customHost,
-        auth,
-        remote,
-        pairing,
-        publicUrl,
-        trustedProxies,
-        channels,
-        List.of());
-  }
-
-  /** This configuration with {@code gateway.http.allowedOrigins} replaced. */
-  public GatewayConfig withAllowedOrigins(List<String> origins) {
-    return new GatewayConfig(
-        stateDir,
-        port,
-        bind,
-        customHost,
-        auth,
-        remote,
-        pairing,
-        publicUrl,
-        trustedProxies,
-        channels,
-        origins);
-  }
-
   /** Where the gateway listens. */
   public enum Bind {
     /** 127.0.0.1 only (default). */

@@ -5,8 +5,6 @@ import dev.clawgate.core.pairing.Approver;
 import dev.clawgate.gateway.MethodSpec;
 import dev.clawgate.gateway.pairing.PairingMethods;
 import dev.clawgate.protocol.ClawgateException;
-import dev.clawgate.protocol.DetailCode;
-import dev.clawgate.protocol.ErrorCode;
 import dev.clawgate.protocol.Fields;
 import dev.clawgate.protocol.Json;
 import dev.clawgate.protocol.Scope;
@@ -65,22 +63,11 @@ public final class TokenMethods {
       OAuthServer server, String method, Optional<JsonNode> params, Approver approver) {
     for (Entry e : TABLE) {
       if (e.name().equals(method)) {
-        if (!approver.scopes().contains(Scope.PAIRING)
-            && !approver.scopes().contains(Scope.ADMIN)) {
-          throw ClawgateException.of(
-                  ErrorCode.FORBIDDEN,
-                  DetailCode.MISSING_SCOPE,
-                  method + " requires operator.pairing")
-              .build();
-        }
+        PairingMethods.requireScope(approver, Scope.PAIRING, method);
         return e.action().run(server, params, approver);
       }
     }
-    throw ClawgateException.of(
-            ErrorCode.INVALID_REQUEST,
-            DetailCode.UNKNOWN_METHOD,
-            "unknown method " + method + " (not an owner action on the state dir)")
-        .build();
+    throw PairingMethods.notAnOwnerAction(method);
   }
 
   /** Whether {@code method} is one of these. */

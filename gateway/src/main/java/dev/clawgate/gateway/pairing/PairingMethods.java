@@ -75,17 +75,30 @@ public final class PairingMethods {
       PairingService pairing, String method, Optional<JsonNode> params, Approver approver) {
     for (Entry e : TABLE) {
       if (e.name().equals(method)) {
-        if (!approver.scopes().contains(e.scope()) && !approver.scopes().contains(Scope.ADMIN)) {
-          throw ClawgateException.of(
-                  ErrorCode.FORBIDDEN,
-                  DetailCode.MISSING_SCOPE,
-                  method + " requires " + e.scope().name())
-              .build();
-        }
+        requireScope(approver, e.scope(), method);
         return e.action().run(pairing, params, approver);
       }
     }
-    throw ClawgateException.of(
+    throw notAnOwnerAction(method);
+  }
+
+  /**
+   * What the gateway's method registry checks, for an owner action run directly: {@code approver}
+   * must hold {@code scope} (or {@code operator.admin}).
+   *
+   * @throws ClawgateException {@code MISSING_SCOPE} otherwise
+   */
+  public static void requireScope(Approver approver, Scope scope, String method) {
+    if (!approver.scopes().contains(scope) && !approver.scopes().contains(Scope.ADMIN)) {
+      throw ClawgateException.of(
+              ErrorCode.FORBIDDEN, DetailCode.MISSING_SCOPE, method + " requires " + scope.name())
+          .build();
+    }
+  }
+
+  /** The error for a method that is no owner action on the state dir. */
+  public static ClawgateException notAnOwnerAction(String method) {
+    return ClawgateException.of(
             ErrorCode.INVALID_REQUEST,
             DetailCode.UNKNOWN_METHOD,
             "unknown method " + method + " (not an owner action on the state dir)")

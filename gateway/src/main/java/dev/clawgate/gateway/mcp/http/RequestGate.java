@@ -6,8 +6,8 @@ import dev.clawgate.protocol.Json;
 import dev.clawgate.protocol.ScopeSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
@@ -32,10 +32,17 @@ import tools.jackson.databind.node.ObjectNode;
 final class RequestGate {
   private static final String CORS_MAX_AGE_SECONDS = "600";
 
-  /** Serves one request past the Jetty entry point, with a callback completing at most once. */
+  /**
+   * Serves one admitted request of a running transport, with a callback completing at most once.
+   */
   @FunctionalInterface
   interface Serving {
-    void serve(Request request, Response response, Callback callback);
+    void serve(
+        Request request,
+        Response response,
+        Callback callback,
+        McpPrincipal principal,
+        ScheduledExecutorService executor);
   }
 
   private final BearerGate bearer;
@@ -69,29 +76,39 @@ final class RequestGate {
   }
 
   /**
-   * Serves a request, completing Jetty's callback at most once. A RuntimeException escaping {@code
-   * serving} is logged and, unless the response is committed, answered with a bare 500 JSON-RPC
-   * error (after {@code beforeError}, which may put headers back); a committed one fails the
-   * callback.
+   * Serves a request through the front door: {@link #admit} (answered here when refused), then 503
+   * while the transport is stopped ({@code executor} null), then {@code serving}. Jetty's callback
+   * completes at most once. A RuntimeException escaping is logged and, unless the response is
+   * committed, answered with a bare 500 JSON-RPC error that keeps the CORS headers; a committed one
+   * fails the callback.
    */
-  static void handle(
+  void handle(
       Request request,
       Response response,
       Callback jettyCallback,
       Logger log,
       String transport,
-      Serving serving,
-      BiConsumer<Request, Response> beforeError) {
+      @Nullable ScheduledExecutorService executor,
+      Serving serving) {
     Callback callback = new OnceCallback(jettyCallback);
     try {
-      serving.serve(request, response, callback);
+      McpPrincipal principal = admit(request, response, callback);
+      if (principal == null) {
+        return;
+      }
+      if (executor == null) {
+        Replies.error(
+            response, HttpStatus.SERVICE_UNAVAILABLE_503, "Service unavailable", callback);
+        return;
+      }
+      serving.serve(request, response, callback, principal, executor);
     } catch (RuntimeException e) {
       log.error("{} {} failed", transport, request.getMethod(), e);
       if (response.isCommitted()) {
         callback.failed(e);
       } else {
         response.getHeaders().clear();
-        beforeError.accept(request, response);
+        cors(request, response);
         Replies.error(response, HttpStatus.INTERNAL_SERVER_ERROR_500, "Internal error", callback);
       }
     }
@@ -102,7 +119,7 @@ final class RequestGate {
    * 204 for a preflight, the refusal of the authenticator. Puts the CORS headers for an allowed
    * origin.
    */
-  @Nullable McpPrincipal admit(Request request, Response response, Callback callback) {
+  private @Nullable McpPrincipal admit(Request request, Response response, Callback callback) {
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     if (origin != null && !allowedOrigin.test(origin)) {
       RequestBodies.discard(request, response);

@@ -226,21 +226,17 @@ public final class StreamableHttpHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    RequestGate.handle(request, response, callback, LOG, "MCP", this::serve, gate::cors);
+    gate.handle(request, response, callback, LOG, "MCP", scheduler, this::serve);
     return true;
   }
 
-  private void serve(Request request, Response response, Callback callback) {
-    McpPrincipal principal = gate.admit(request, response, callback);
-    if (principal == null) {
-      return;
-    }
+  private void serve(
+      Request request,
+      Response response,
+      Callback callback,
+      McpPrincipal principal,
+      ScheduledExecutorService executor) {
     String method = request.getMethod();
-    ScheduledExecutorService executor = scheduler;
-    if (executor == null) {
-      Replies.error(response, HttpStatus.SERVICE_UNAVAILABLE_503, "Service unavailable", callback);
-      return;
-    }
     boolean stateless =
         StatelessRequests.VERSION.equals(request.getHeaders().get(PROTOCOL_VERSION_HEADER));
     if (HttpMethod.POST.is(method)) {
